@@ -1,0 +1,16 @@
+"""purecluster: clustering algorithms in readable Numba kernels.
+
+Same parameters, attributes and answers as scikit-learn's estimators, with
+kernels short enough to read and a trace of what each algorithm did.
+"""
+
+from ._jit import warmup
+from ._version import __version__
+from .exceptions import ConvergenceWarning, NotFittedError
+
+__all__ = [
+    "ConvergenceWarning",
+    "NotFittedError",
+    "__version__",
+    "warmup",
+]

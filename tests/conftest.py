@@ -1,0 +1,91 @@
+"""Shared fixtures for every test module.
+
+* ``seminar_data``: the seminar's five 2-D data sets, as ``(name, (X, y))``.
+* ``dtype``: runs a test once for float64 and once for float32.
+* ``seed``: a few fixed seeds, for tests that compare random streams.
+* ``run_without_oracles``: runs Python code in a subprocess where importing
+  scikit-learn or scipy fails, to prove the package does not need them.
+
+Slow, exhaustive tests carry ``@pytest.mark.slow`` and run only with
+``--runslow``. Tests on tiny data carry ``@pytest.mark.tiny``; CI runs those a
+second time with ``NUMBA_DISABLE_JIT=1`` so every kernel also runs as Python.
+"""
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+# Prepended to code run by ``run_without_oracles``: any import of the two
+# oracles raises ImportError, as it would on a machine without them.
+_BLOCK_ORACLES = textwrap.dedent(
+    """
+    import sys
+    class _BlockOracles:
+        blocked = ("sklearn", "scipy")
+        def find_spec(self, name, path=None, target=None):
+            if name.split(".")[0] in self.blocked:
+                raise ImportError(f"{name} is blocked in this test")
+            return None
+    sys.meta_path.insert(0, _BlockOracles())
+    for _name in list(sys.modules):
+        if _name.split(".")[0] in _BlockOracles.blocked:
+            del sys.modules[_name]
+    """
+)
+
+
+def pytest_addoption(parser):
+    parser.addoption("--runslow", action="store_true", help="also run tests marked slow")
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("--runslow"):
+        return
+    skip_slow = pytest.mark.skip(reason="slow: run with --runslow")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip_slow)
+
+
+@pytest.fixture(scope="session")
+def seminar_data():
+    from purecluster.datasets import seminar_datasets
+
+    return seminar_datasets()
+
+
+@pytest.fixture(params=[np.float64, np.float32], ids=["float64", "float32"])
+def dtype(request):
+    return request.param
+
+
+@pytest.fixture(params=[0, 42, 12345])
+def seed(request):
+    return request.param
+
+
+@pytest.fixture
+def run_without_oracles():
+    """Return ``run(code) -> CompletedProcess`` with scikit-learn and scipy blocked."""
+
+    def run(code, timeout=600):
+        script = _BLOCK_ORACLES + textwrap.dedent(code)
+        env = dict(os.environ)
+        env["PYTHONPATH"] = REPO_ROOT + os.pathsep + env.get("PYTHONPATH", "")
+        env.setdefault("MPLBACKEND", "Agg")
+        return subprocess.run(
+            [sys.executable, "-c", script],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=timeout,
+            cwd=REPO_ROOT,
+        )
+
+    return run
