@@ -6,9 +6,13 @@ kernels short enough to read and a trace of what each algorithm did.
 
 from ._jit import warmup
 from ._version import __version__
+from .agglomerative import AgglomerativeClustering, cut_tree, linkage
 from .exceptions import ConvergenceWarning, NotFittedError
 
 __all__ = [
+    "AgglomerativeClustering",
+    "cut_tree",
+    "linkage",
     "ConvergenceWarning",
     "NotFittedError",
     "__version__",

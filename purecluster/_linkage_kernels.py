@@ -1,0 +1,684 @@
+"""Jitted loops of hierarchical clustering, after Müllner (2011).
+
+Entry points (all take and return plain arrays):
+
+* :func:`prim_mst` — single linkage: Prim's minimum spanning tree on the data,
+  distances computed on the fly. O(n²·d) time, O(n·d) memory.
+* :func:`nn_chain_ward` — Ward linkage: nearest-neighbour chain over cluster
+  centroids and sizes, no distance matrix. O(n²·d) time, O(n·d) memory.
+* :func:`nn_chain_matrix` — complete and average linkage: nearest-neighbour
+  chain on one square distance matrix with Lance–Williams updates. O(n²)
+  time, the n×n matrix as memory.
+* :func:`label_merges` — union–find turning merges of *elements* (sorted by
+  height) into merges of *cluster ids* n, n+1, ... as scipy numbers them.
+* :func:`assign_cut` — labels of the leaves below a set of cut nodes.
+
+Conventions shared with scipy's implementation (so that ties are broken the
+same way): a cluster is represented by a *slot*, the index of one of its
+points; when clusters in slots ``x < y`` merge, the new cluster lives in slot
+``y`` and slot ``x`` dies. A nearest-neighbour search returns the lowest slot
+among equally near ones, except that the previous chain element wins a tie
+(which is what guarantees that the chain ends in a reciprocal pair).
+
+Dead slots are not removed one by one. Their entries are set to +inf, which
+no search can select, so the scans need no "is it alive?" branch; when half
+the slots are dead the arrays are compacted in place, keeping the slot order
+(hence the tie-breaking) unchanged. Compaction costs O(n·d) (or O(n²) for the
+matrix) in total and halves the work of every later scan.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import prange
+
+from ._distances import relax_to_point
+from ._jit import jit
+
+__all__ = [
+    "COMPLETE",
+    "AVERAGE",
+    "prim_mst",
+    "nn_chain_ward",
+    "nn_chain_matrix",
+    "label_merges",
+    "assign_cut",
+]
+
+COMPLETE = 0
+AVERAGE = 1
+
+# Scans shorter than this run serially: starting a parallel region costs a
+# few microseconds, about the time of a serial scan of this many entries.
+_PARALLEL_MIN = 8192
+# Length of one chunk of a parallel scan. The chunk count depends only on the
+# scan length, never on the thread count; and the reduction below picks the
+# lowest index among equal minima, so the result is the serial one exactly.
+_CHUNK = 2048
+
+
+# ---------------------------------------------------------------------------
+# single linkage: Prim's minimum spanning tree
+# ---------------------------------------------------------------------------
+@jit
+def _first_min_range(v, lo, hi):
+    """Smallest value of ``v[lo:hi]`` and the first index holding it.
+
+    Two simple loops (the minimum, then the first match) instead of one with
+    a compare-and-branch per element: the first loop has no index to carry,
+    which lets the compiler keep it in registers and measured faster.
+    """
+    bv = np.inf
+    for j in range(lo, hi):
+        bv = min(bv, v[j])
+    for j in range(lo, hi):
+        if v[j] == bv:
+            return j, bv
+    return -1, bv
+
+
+@jit
+def _prim_scan_range(Xt, order, best, lo, hi, xcur, metric, p, acc):
+    """Relax ``best[lo:hi]`` with the distances to ``xcur``; return the nearest slot.
+
+    Ties go to the lowest *original* index (``order``), as in scipy's scan.
+    """
+    relax_to_point(Xt, lo, hi, xcur, metric, p, acc, best)
+    bj, bv = _first_min_range(best, lo, hi)
+    for j in range(bj + 1, hi):
+        if best[j] == bv and order[j] < order[bj]:
+            bj = j
+    return bj
+
+
+@jit(parallel=True)
+def _prim_scan_parallel(Xt, order, best, m, xcur, metric, p, acc):
+    """:func:`_prim_scan_range` over fixed chunks, reduced in chunk order."""
+    n_chunks = (m + _CHUNK - 1) // _CHUNK
+    chunk_j = np.empty(n_chunks, dtype=np.int64)
+    for c in prange(n_chunks):
+        lo = c * _CHUNK
+        hi = min(lo + _CHUNK, m)
+        chunk_j[c] = _prim_scan_range(Xt, order, best, lo, hi, xcur, metric, p, acc)
+    bj = chunk_j[0]
+    for c in range(1, n_chunks):
+        j = chunk_j[c]
+        if best[j] < best[bj] or (best[j] == best[bj] and order[j] < order[bj]):
+            bj = j
+    return bj
+
+
+@jit
+def prim_mst(X, metric, p):
+    """Prim's minimum spanning tree of the complete graph on the rows of ``X``.
+
+    Müllner's MST-LINKAGE-CORE: grow a tree from point 0; keep for every point
+    outside it the distance to the nearest tree point (``best``), relax it with
+    the point just added, and add the outside point with the smallest value.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, d), IN
+    metric : int, IN
+        A code from :func:`purecluster._distances.metric_code`.
+    p : float, IN
+        Minkowski's order.
+
+    Returns
+    -------
+    src, dst : ndarray of shape (n - 1,), int64
+        Step ``k`` added point ``dst[k]``; ``src[k]`` is the point added just
+        before it (the one whose distances were relaxed last), as in scipy and
+        scikit-learn. Sorting these edges by weight and joining them with
+        :func:`label_merges` gives the single-linkage dendrogram.
+    weight : ndarray of shape (n - 1,), float64
+        ``weight[k]`` is the distance from ``dst[k]`` to the tree.
+
+    Notes
+    -----
+    The points outside the tree are kept packed at the front of ``Xt``, a
+    feature-major copy of ``X``: the point added is swapped with the last
+    one, so each scan reads contiguous memory (that is what makes it fast),
+    and ``order`` remembers original indices so ties still go to the lowest
+    index, as in scipy.
+    """
+    n, d = X.shape
+    Xt = np.ascontiguousarray(X.T)
+    order = np.arange(n)
+    best = np.full(n, np.inf)
+    acc = np.empty(n)
+    xcur = np.empty(d)
+    src = np.empty(n - 1, dtype=np.int64)
+    dst = np.empty(n - 1, dtype=np.int64)
+    weight = np.empty(n - 1)
+
+    # take point 0 out of the packed set (swap it with the last)
+    m = n - 1
+    Xt[:, 0] = Xt[:, m]
+    order[0] = order[m]
+    cur = 0
+    for k in range(n - 1):
+        xcur[:] = X[cur, :]
+        if m >= _PARALLEL_MIN:
+            j = _prim_scan_parallel(Xt, order, best, m, xcur, metric, p, acc)
+        else:
+            j = _prim_scan_range(Xt, order, best, 0, m, xcur, metric, p, acc)
+        src[k] = cur
+        dst[k] = order[j]
+        weight[k] = best[j]
+        cur = order[j]
+        # remove slot j: move the last packed point into it
+        m -= 1
+        Xt[:, j] = Xt[:, m]
+        order[j] = order[m]
+        best[j] = best[m]
+    return src, dst, weight
+
+
+# ---------------------------------------------------------------------------
+# Ward linkage: nearest-neighbour chain on centroids
+# ---------------------------------------------------------------------------
+@jit
+def _ward_cost(Ct, size, a, b):
+    """Half the squared Ward distance: ``|A||B| / (|A|+|B|) * ||c_A - c_B||**2``.
+
+    Ward's merge cost, the increase of the within-cluster sum of squares when
+    ``A`` and ``B`` merge. It orders pairs as the Ward distance
+    ``sqrt(2 * cost)`` does, without the square root. A dead slot has an
+    infinite centroid, hence an infinite cost. ``Ct`` holds the centroids
+    feature-major, shape (d, m).
+    """
+    s = 0.0
+    for k in range(Ct.shape[0]):
+        t = Ct[k, a] - Ct[k, b]
+        s += t * t
+    return size[a] * size[b] / (size[a] + size[b]) * s
+
+
+@jit
+def _ward_scan_range(Ct, size, x, lo, hi, buf):
+    """Nearest slot to ``x`` among ``lo..hi-1`` (first on ties); ``buf`` is scratch.
+
+    The same arithmetic as :func:`_ward_cost`, one feature at a time over all
+    slots (contiguous, vectorised loops).
+    """
+    for j in range(lo, hi):
+        buf[j] = 0.0
+    for k in range(Ct.shape[0]):
+        c = Ct[k, x]
+        for j in range(lo, hi):
+            t = c - Ct[k, j]
+            buf[j] += t * t
+    sx = size[x]
+    for j in range(lo, hi):
+        buf[j] = sx * size[j] / (sx + size[j]) * buf[j]
+    if lo <= x < hi:
+        buf[x] = np.inf
+    return _first_min_range(buf, lo, hi)
+
+
+@jit(parallel=True)
+def _ward_scan_parallel(Ct, size, x, m, buf):
+    n_chunks = (m + _CHUNK - 1) // _CHUNK
+    chunk_j = np.full(n_chunks, -1, dtype=np.int64)
+    chunk_v = np.full(n_chunks, np.inf)
+    for c in prange(n_chunks):
+        lo = c * _CHUNK
+        bj, bv = _ward_scan_range(Ct, size, x, lo, min(lo + _CHUNK, m), buf)
+        chunk_j[c] = bj
+        chunk_v[c] = bv
+    return _first_min(chunk_j, chunk_v)
+
+
+@jit
+def _first_min(chunk_j, chunk_v):
+    """Reduce per-chunk minima in chunk order: the lowest index wins a tie."""
+    bj = -1
+    bv = np.inf
+    for c in range(chunk_j.shape[0]):
+        if chunk_v[c] < bv:
+            bv = chunk_v[c]
+            bj = chunk_j[c]
+    return bj, bv
+
+
+@jit
+def _ward_nearest(Ct, size, x, m, buf):
+    """Slot of the cluster nearest to slot ``x`` (lowest slot on ties), and its cost."""
+    if m >= _PARALLEL_MIN:
+        return _ward_scan_parallel(Ct, size, x, m, buf)
+    return _ward_scan_range(Ct, size, x, 0, m, buf)
+
+
+@jit
+def _compact_rows(A, alive, m):
+    """Move the rows of ``A`` flagged in ``alive[:m]`` to the front, keeping order."""
+    w = 0
+    for i in range(m):
+        if alive[i]:
+            if w != i:
+                A[w] = A[i]
+            w += 1
+    return w
+
+
+@jit
+def _compact_columns(At, alive, m):
+    """Move the columns of ``At`` flagged in ``alive[:m]`` to the front, keeping order."""
+    for k in range(At.shape[0]):
+        w = 0
+        for i in range(m):
+            if alive[i]:
+                At[k, w] = At[k, i]
+                w += 1
+
+
+@jit
+def _remap_chain(chain, length, alive, m):
+    """Rewrite chain slots after a compaction of the first ``m`` slots."""
+    new_slot = np.empty(m, dtype=np.int64)
+    w = 0
+    for i in range(m):
+        new_slot[i] = w
+        if alive[i]:
+            w += 1
+    for t in range(length):
+        chain[t] = new_slot[chain[t]]
+
+
+@jit
+def nn_chain_ward(X):
+    """Ward linkage by the nearest-neighbour chain, from the data.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, d), float64, IN
+
+    Returns
+    -------
+    x, y : ndarray of shape (n - 1,), int64
+        The slots (point indices, ``x < y``) of the clusters merged at each
+        step, in the order the chain found them (not sorted by height).
+    height : ndarray of shape (n - 1,), float64
+        The Ward distance of each merge,
+        ``d(A, B) = sqrt(2 |A||B| / (|A|+|B|)) * ||c_A - c_B||``,
+        which equals the Lance–Williams recursion scipy uses on Euclidean
+        distances.
+
+    Notes
+    -----
+    The chain grows from a cluster to its nearest neighbour until the last two
+    are each other's nearest neighbours; they merge, and the chain continues
+    from what is left. Ward's distance is *reducible* (a merged cluster is
+    never nearer to a third one than the nearer of its parts), so the rest of
+    the chain stays valid, and each merge is a step of the greedy algorithm.
+    The merged centroid is the size-weighted mean
+    ``c = (|A| c_A + |B| c_B) / (|A| + |B|)``.
+    """
+    n = X.shape[0]
+    Ct = np.ascontiguousarray(X.T)  # centroids, feature-major
+    size = np.ones(n)
+    slot = np.arange(n)  # the point index (scipy's slot id) of each row
+    alive = np.ones(n, dtype=np.bool_)
+    chain = np.empty(n, dtype=np.int64)
+    buf = np.empty(n)
+    out_x = np.empty(n - 1, dtype=np.int64)
+    out_y = np.empty(n - 1, dtype=np.int64)
+    height = np.empty(n - 1)
+
+    m = n  # rows in use (alive and dead)
+    n_alive = n
+    length = 0
+    for k in range(n - 1):
+        if length == 0:
+            # start a chain at the lowest alive slot, as scipy does
+            i = 0
+            while not alive[i]:
+                i += 1
+            chain[0] = i
+            length = 1
+        while True:
+            a = chain[length - 1]
+            b, cost = _ward_nearest(Ct, size, a, m, buf)
+            if length > 1:
+                prev = chain[length - 2]
+                prev_cost = _ward_cost(Ct, size, a, prev)
+                if prev_cost <= cost:
+                    b = prev
+                    cost = prev_cost
+                    break
+            chain[length] = b
+            length += 1
+        length -= 2
+        # a and b are reciprocal nearest neighbours: merge them into the
+        # higher slot, like scipy
+        lo, hi = (a, b) if slot[a] < slot[b] else (b, a)
+        out_x[k] = slot[lo]
+        out_y[k] = slot[hi]
+        height[k] = math.sqrt(2.0 * cost)
+        s = size[lo] + size[hi]
+        for t in range(Ct.shape[0]):
+            Ct[t, hi] = (size[lo] * Ct[t, lo] + size[hi] * Ct[t, hi]) / s
+            Ct[t, lo] = np.inf
+        size[hi] = s
+        alive[lo] = False
+        n_alive -= 1
+        if n_alive <= m // 2 and m > 64:
+            _remap_chain(chain, length, alive, m)
+            _compact_columns(Ct, alive, m)
+            _compact_rows(size, alive, m)
+            _compact_rows(slot, alive, m)
+            _compact_rows(alive, alive, m)
+            m = n_alive
+    return out_x, out_y, height
+
+
+# ---------------------------------------------------------------------------
+# complete and average linkage: nearest-neighbour chain on a distance matrix
+# ---------------------------------------------------------------------------
+@jit
+def _row_scan_range(D, row, lo, hi):
+    j, v = _first_min_range(D, row + lo, row + hi)
+    return j - row, v
+
+
+@jit(parallel=True)
+def _row_scan_parallel(D, row, m):
+    n_chunks = (m + _CHUNK - 1) // _CHUNK
+    chunk_j = np.full(n_chunks, -1, dtype=np.int64)
+    chunk_v = np.full(n_chunks, np.inf)
+    for c in prange(n_chunks):
+        lo = c * _CHUNK
+        hi = min(lo + _CHUNK, m)
+        bj, bv = _row_scan_range(D, row, lo, hi)
+        chunk_j[c] = bj
+        chunk_v[c] = bv
+    return _first_min(chunk_j, chunk_v)
+
+
+@jit
+def _row_nearest(D, a, m):
+    """Nearest slot to ``a`` in the ``m × m`` matrix stored flat in ``D``.
+
+    The diagonal and dead slots hold +inf, so the scan is a plain argmin of
+    one contiguous row (lowest slot on ties).
+    """
+    if m >= _PARALLEL_MIN:
+        return _row_scan_parallel(D, a * m, m)
+    return _row_scan_range(D, a * m, 0, m)
+
+
+@jit
+def _lance_williams_range(D, m, lo, hi, n_lo, n_hi, method, start, stop):
+    for i in range(start, stop):
+        d_lo = D[lo * m + i]
+        d_hi = D[hi * m + i]
+        if method == COMPLETE:
+            v = d_lo if d_lo > d_hi else d_hi
+        else:
+            v = (n_lo * d_lo + n_hi * d_hi) / (n_lo + n_hi)
+        D[hi * m + i] = v
+        D[i * m + hi] = v
+        D[lo * m + i] = np.inf
+        D[i * m + lo] = np.inf
+
+
+@jit(parallel=True)
+def _lance_williams_parallel(D, m, lo, hi, n_lo, n_hi, method):
+    n_chunks = (m + _CHUNK - 1) // _CHUNK
+    for c in prange(n_chunks):
+        start = c * _CHUNK
+        _lance_williams_range(D, m, lo, hi, n_lo, n_hi, method, start, min(start + _CHUNK, m))
+
+
+@jit
+def _lance_williams(D, m, lo, hi, n_lo, n_hi, method):
+    """Distances from the union of slots ``lo`` and ``hi`` to every slot.
+
+    complete: ``d(A∪B, C) = max(d(A, C), d(B, C))``;
+    average:  ``d(A∪B, C) = (|A| d(A, C) + |B| d(B, C)) / (|A| + |B|)``
+    (the same expressions as scipy's, so the heights agree bit for bit).
+
+    Writes row and column ``hi`` (the new cluster) and fills row and column
+    ``lo`` with +inf (dead). Dead slots stay +inf through both formulas, so
+    no slot needs a test. Each ``i`` writes its own entries: no races.
+    """
+    if m >= _PARALLEL_MIN:
+        _lance_williams_parallel(D, m, lo, hi, n_lo, n_hi, method)
+    else:
+        _lance_williams_range(D, m, lo, hi, n_lo, n_hi, method, 0, m)
+    D[hi * m + hi] = np.inf
+
+
+@jit
+def _compact_matrix(D, alive, m):
+    """Keep the rows and columns of the alive slots, packed as an ``m' × m'`` matrix.
+
+    In place on the flat buffer: destination ``r*m' + c`` never lies after
+    its source ``a_r*m + a_c`` (``r <= a_r``, ``c <= a_c``, ``m' <= m``), and
+    destinations are written in increasing order, so no unread source is
+    overwritten.
+    """
+    keep = np.empty(m, dtype=np.int64)
+    w = 0
+    for i in range(m):
+        if alive[i]:
+            keep[w] = i
+            w += 1
+    for r in range(w):
+        src = keep[r] * m
+        dst = r * w
+        for c in range(w):
+            D[dst + c] = D[src + keep[c]]
+    return w
+
+
+@jit
+def nn_chain_matrix(D, method):
+    """Complete or average linkage by the nearest-neighbour chain.
+
+    Parameters
+    ----------
+    D : ndarray of shape (n * n,), float64, INOUT
+        The square distance matrix, flattened row by row. It is overwritten
+        (the kernel's workspace) and holds garbage on return.
+    method : int, IN
+        :data:`COMPLETE` or :data:`AVERAGE`.
+
+    Returns
+    -------
+    x, y : ndarray of shape (n - 1,), int64
+        The slots (``x < y``) merged at each step, in the order found.
+    height : ndarray of shape (n - 1,), float64
+        The linkage distance of each merge.
+
+    Notes
+    -----
+    A square matrix rather than scipy's condensed one: the nearest-neighbour
+    search, which runs ~2–3 times per merge, reads one contiguous row instead
+    of half a row plus a column spread over the condensed vector. The price
+    is twice the memory (8·n² bytes) and one strided column write per merge.
+    """
+    n2 = D.shape[0]
+    n = int(round(math.sqrt(n2)))
+    for i in range(n):
+        D[i * n + i] = np.inf
+    size = np.ones(n)
+    slot = np.arange(n)
+    alive = np.ones(n, dtype=np.bool_)
+    chain = np.empty(n, dtype=np.int64)
+    out_x = np.empty(n - 1, dtype=np.int64)
+    out_y = np.empty(n - 1, dtype=np.int64)
+    height = np.empty(n - 1)
+
+    m = n
+    n_alive = n
+    length = 0
+    for k in range(n - 1):
+        if length == 0:
+            i = 0
+            while not alive[i]:
+                i += 1
+            chain[0] = i
+            length = 1
+        while True:
+            a = chain[length - 1]
+            b, dist = _row_nearest(D, a, m)
+            if length > 1:
+                prev = chain[length - 2]
+                prev_dist = D[a * m + prev]
+                if prev_dist <= dist:
+                    b = prev
+                    dist = prev_dist
+                    break
+            chain[length] = b
+            length += 1
+        length -= 2
+        lo, hi = (a, b) if slot[a] < slot[b] else (b, a)
+        out_x[k] = slot[lo]
+        out_y[k] = slot[hi]
+        height[k] = dist
+        _lance_williams(D, m, lo, hi, size[lo], size[hi], method)
+        size[hi] += size[lo]
+        alive[lo] = False
+        n_alive -= 1
+        if n_alive <= m // 2 and m > 64:
+            _remap_chain(chain, length, alive, m)
+            _compact_matrix(D, alive, m)
+            _compact_rows(size, alive, m)
+            _compact_rows(slot, alive, m)
+            _compact_rows(alive, alive, m)
+            m = n_alive
+    return out_x, out_y, height
+
+
+# ---------------------------------------------------------------------------
+# from merges of points to scipy's linkage matrix; cutting the tree
+# ---------------------------------------------------------------------------
+@jit
+def _find(parent, i):
+    root = i
+    while parent[root] != root:
+        root = parent[root]
+    # path compression: point every node on the way straight at the root
+    while parent[i] != root:
+        nxt = parent[i]
+        parent[i] = root
+        i = nxt
+    return root
+
+
+@jit
+def label_merges(a, b, n, smaller_first):
+    """Cluster ids and sizes of merges given as pairs of points.
+
+    Parameters
+    ----------
+    a, b : ndarray of shape (n - 1,), int64, IN
+        Merge ``k`` joins the cluster holding point ``a[k]`` with the one
+        holding point ``b[k]``; merges are in height order.
+    n : int, IN
+        Number of points.
+    smaller_first : bool, IN
+        Put the smaller cluster id first in each row (scipy's convention);
+        otherwise keep the order of ``a`` and ``b`` (scikit-learn's single
+        linkage).
+
+    Returns
+    -------
+    left, right : ndarray of shape (n - 1,), int64
+        Cluster ids: points are ``0..n-1`` and merge ``k`` creates ``n + k``.
+    size : ndarray of shape (n - 1,), int64
+        Number of points in the new cluster.
+    """
+    parent = np.arange(2 * n - 1)
+    count = np.ones(2 * n - 1, dtype=np.int64)
+    left = np.empty(n - 1, dtype=np.int64)
+    right = np.empty(n - 1, dtype=np.int64)
+    size = np.empty(n - 1, dtype=np.int64)
+    for k in range(n - 1):
+        ra = _find(parent, a[k])
+        rb = _find(parent, b[k])
+        if smaller_first and rb < ra:
+            ra, rb = rb, ra
+        left[k] = ra
+        right[k] = rb
+        new = n + k
+        parent[ra] = new
+        parent[rb] = new
+        count[new] = count[ra] + count[rb]
+        size[k] = count[new]
+    return left, right, size
+
+
+@jit
+def assign_cut(children, n, roots):
+    """Label each point with the index of the cut node above it.
+
+    Parameters
+    ----------
+    children : ndarray of shape (n - 1, 2), int64, IN
+        Node ``n + k`` has children ``children[k]``.
+    n : int, IN
+    roots : ndarray of shape (n_clusters,), int64, IN
+        The nodes of the cut; every point lies below exactly one.
+
+    Returns
+    -------
+    labels : ndarray of shape (n,), int64
+        ``labels[i] = c`` when point ``i`` descends from ``roots[c]``.
+    """
+    lab = np.full(2 * n - 1, -1, dtype=np.int64)
+    for c in range(roots.shape[0]):
+        lab[roots[c]] = c
+    # children have lower ids than their parent: one sweep downwards
+    for node in range(2 * n - 2, n - 1, -1):
+        if lab[node] >= 0:
+            lab[children[node - n, 0]] = lab[node]
+            lab[children[node - n, 1]] = lab[node]
+    return lab[:n].copy()
+
+
+@jit
+def prim_mst_precomputed(D):
+    """Prim's minimum spanning tree from a square distance matrix.
+
+    The same algorithm and outputs as :func:`prim_mst`, reading the distances
+    from row ``cur`` of ``D`` (IN, shape (n, n)) instead of computing them.
+    """
+    n = D.shape[0]
+    in_tree = np.zeros(n, dtype=np.bool_)
+    best = np.full(n, np.inf)
+    src = np.empty(n - 1, dtype=np.int64)
+    dst = np.empty(n - 1, dtype=np.int64)
+    weight = np.empty(n - 1)
+    cur = 0
+    for k in range(n - 1):
+        in_tree[cur] = True
+        bj = -1
+        bv = np.inf
+        for j in range(n):
+            if in_tree[j]:
+                continue
+            v = D[cur, j]
+            if v < best[j]:
+                best[j] = v
+            if bj < 0 or best[j] < bv:
+                bv = best[j]
+                bj = j
+        src[k] = cur
+        dst[k] = bj
+        weight[k] = bv
+        cur = bj
+    return src, dst, weight
+
+
+@jit
+def mirror_upper(D):
+    """Copy the upper triangle of the square matrix ``D`` (INOUT) onto the lower one."""
+    n = D.shape[0]
+    for i in range(n):
+        for j in range(i + 1, n):
+            D[j, i] = D[i, j]
