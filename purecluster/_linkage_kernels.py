@@ -32,7 +32,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import prange
 
 from ._distances import relax_to_point
 from ._jit import jit
@@ -50,13 +49,11 @@ __all__ = [
 COMPLETE = 0
 AVERAGE = 1
 
-# Scans shorter than this run serially: starting a parallel region costs a
-# few microseconds, about the time of a serial scan of this many entries.
-_PARALLEL_MIN = 8192
-# Length of one chunk of a parallel scan. The chunk count depends only on the
-# scan length, never on the thread count; and the reduction below picks the
-# lowest index among equal minima, so the result is the serial one exactly.
-_CHUNK = 2048
+# The scans run on one thread. We measured chunked parallel scans (fixed
+# chunks, reduced in chunk order, so deterministic): on this project's shared
+# 2-core machines a parallel region started per scan (tens of thousands of
+# them) cost 5-20x more than the serial scan it split. Only the one-off
+# distance matrix (:func:`purecluster._distances.pairwise_square`) is parallel.
 
 
 # ---------------------------------------------------------------------------
@@ -89,23 +86,6 @@ def _prim_scan_range(Xt, order, best, lo, hi, xcur, metric, p, acc):
     bj, bv = _first_min_range(best, lo, hi)
     for j in range(bj + 1, hi):
         if best[j] == bv and order[j] < order[bj]:
-            bj = j
-    return bj
-
-
-@jit(parallel=True)
-def _prim_scan_parallel(Xt, order, best, m, xcur, metric, p, acc):
-    """:func:`_prim_scan_range` over fixed chunks, reduced in chunk order."""
-    n_chunks = (m + _CHUNK - 1) // _CHUNK
-    chunk_j = np.empty(n_chunks, dtype=np.int64)
-    for c in prange(n_chunks):
-        lo = c * _CHUNK
-        hi = min(lo + _CHUNK, m)
-        chunk_j[c] = _prim_scan_range(Xt, order, best, lo, hi, xcur, metric, p, acc)
-    bj = chunk_j[0]
-    for c in range(1, n_chunks):
-        j = chunk_j[c]
-        if best[j] < best[bj] or (best[j] == best[bj] and order[j] < order[bj]):
             bj = j
     return bj
 
@@ -161,10 +141,7 @@ def prim_mst(X, metric, p):
     cur = 0
     for k in range(n - 1):
         xcur[:] = X[cur, :]
-        if m >= _PARALLEL_MIN:
-            j = _prim_scan_parallel(Xt, order, best, m, xcur, metric, p, acc)
-        else:
-            j = _prim_scan_range(Xt, order, best, 0, m, xcur, metric, p, acc)
+        j = _prim_scan_range(Xt, order, best, 0, m, xcur, metric, p, acc)
         src[k] = cur
         dst[k] = order[j]
         weight[k] = best[j]
@@ -219,36 +196,9 @@ def _ward_scan_range(Ct, size, x, lo, hi, buf):
     return _first_min_range(buf, lo, hi)
 
 
-@jit(parallel=True)
-def _ward_scan_parallel(Ct, size, x, m, buf):
-    n_chunks = (m + _CHUNK - 1) // _CHUNK
-    chunk_j = np.full(n_chunks, -1, dtype=np.int64)
-    chunk_v = np.full(n_chunks, np.inf)
-    for c in prange(n_chunks):
-        lo = c * _CHUNK
-        bj, bv = _ward_scan_range(Ct, size, x, lo, min(lo + _CHUNK, m), buf)
-        chunk_j[c] = bj
-        chunk_v[c] = bv
-    return _first_min(chunk_j, chunk_v)
-
-
-@jit
-def _first_min(chunk_j, chunk_v):
-    """Reduce per-chunk minima in chunk order: the lowest index wins a tie."""
-    bj = -1
-    bv = np.inf
-    for c in range(chunk_j.shape[0]):
-        if chunk_v[c] < bv:
-            bv = chunk_v[c]
-            bj = chunk_j[c]
-    return bj, bv
-
-
 @jit
 def _ward_nearest(Ct, size, x, m, buf):
     """Slot of the cluster nearest to slot ``x`` (lowest slot on ties), and its cost."""
-    if m >= _PARALLEL_MIN:
-        return _ward_scan_parallel(Ct, size, x, m, buf)
     return _ward_scan_range(Ct, size, x, 0, m, buf)
 
 
@@ -384,20 +334,6 @@ def _row_scan_range(D, row, lo, hi):
     return j - row, v
 
 
-@jit(parallel=True)
-def _row_scan_parallel(D, row, m):
-    n_chunks = (m + _CHUNK - 1) // _CHUNK
-    chunk_j = np.full(n_chunks, -1, dtype=np.int64)
-    chunk_v = np.full(n_chunks, np.inf)
-    for c in prange(n_chunks):
-        lo = c * _CHUNK
-        hi = min(lo + _CHUNK, m)
-        bj, bv = _row_scan_range(D, row, lo, hi)
-        chunk_j[c] = bj
-        chunk_v[c] = bv
-    return _first_min(chunk_j, chunk_v)
-
-
 @jit
 def _row_nearest(D, a, m):
     """Nearest slot to ``a`` in the ``m × m`` matrix stored flat in ``D``.
@@ -405,8 +341,6 @@ def _row_nearest(D, a, m):
     The diagonal and dead slots hold +inf, so the scan is a plain argmin of
     one contiguous row (lowest slot on ties).
     """
-    if m >= _PARALLEL_MIN:
-        return _row_scan_parallel(D, a * m, m)
     return _row_scan_range(D, a * m, 0, m)
 
 
@@ -425,14 +359,6 @@ def _lance_williams_range(D, m, lo, hi, n_lo, n_hi, method, start, stop):
         D[i * m + lo] = np.inf
 
 
-@jit(parallel=True)
-def _lance_williams_parallel(D, m, lo, hi, n_lo, n_hi, method):
-    n_chunks = (m + _CHUNK - 1) // _CHUNK
-    for c in prange(n_chunks):
-        start = c * _CHUNK
-        _lance_williams_range(D, m, lo, hi, n_lo, n_hi, method, start, min(start + _CHUNK, m))
-
-
 @jit
 def _lance_williams(D, m, lo, hi, n_lo, n_hi, method):
     """Distances from the union of slots ``lo`` and ``hi`` to every slot.
@@ -445,10 +371,7 @@ def _lance_williams(D, m, lo, hi, n_lo, n_hi, method):
     ``lo`` with +inf (dead). Dead slots stay +inf through both formulas, so
     no slot needs a test. Each ``i`` writes its own entries: no races.
     """
-    if m >= _PARALLEL_MIN:
-        _lance_williams_parallel(D, m, lo, hi, n_lo, n_hi, method)
-    else:
-        _lance_williams_range(D, m, lo, hi, n_lo, n_hi, method, 0, m)
+    _lance_williams_range(D, m, lo, hi, n_lo, n_hi, method, 0, m)
     D[hi * m + hi] = np.inf
 
 
