@@ -329,24 +329,34 @@ def nn_chain_ward(X):
 # complete and average linkage: nearest-neighbour chain on a distance matrix
 # ---------------------------------------------------------------------------
 @jit
-def _row_scan_range(D, row, lo, hi):
-    j, v = _first_min_range(D, row + lo, row + hi)
-    return j - row, v
+def _row_nearest(D, a, m, penalty, buf):
+    """Nearest alive slot to ``a`` in the ``m × m`` matrix stored flat in ``D``.
 
-
-@jit
-def _row_nearest(D, a, m):
-    """Nearest slot to ``a`` in the ``m × m`` matrix stored flat in ``D``.
-
-    The diagonal and dead slots hold +inf, so the scan is a plain argmin of
-    one contiguous row (lowest slot on ties).
+    ``penalty[j]`` is 0 for an alive slot and +inf for a dead one, and the
+    diagonal holds +inf, so the scan is the argmin (lowest slot on ties) of
+    ``D[a, :] + penalty``: two contiguous reads, no branch. (Writing +inf
+    into a dead slot's column instead would cost a cache miss per row.)
     """
-    return _row_scan_range(D, a * m, 0, m)
+    row = a * m
+    for j in range(m):
+        buf[j] = D[row + j] + penalty[j]
+    return _first_min_range(buf, 0, m)
 
 
 @jit
-def _lance_williams_range(D, m, lo, hi, n_lo, n_hi, method, start, stop):
-    for i in range(start, stop):
+def _lance_williams(D, m, lo, hi, n_lo, n_hi, method, alive):
+    """Distances from the union of slots ``lo`` and ``hi`` to every alive slot.
+
+    complete: ``d(A∪B, C) = max(d(A, C), d(B, C))``;
+    average:  ``d(A∪B, C) = (|A| d(A, C) + |B| d(B, C)) / (|A| + |B|)``
+    (the same expressions as scipy's, so the heights agree bit for bit).
+
+    Writes row ``hi`` (the new cluster; contiguous) and column ``hi`` for the
+    alive slots (one strided write per row: the costly part of the update).
+    Slot ``lo`` dies: its row and column are left as they are, the scans'
+    penalty hides it.
+    """
+    for i in range(m):
         d_lo = D[lo * m + i]
         d_hi = D[hi * m + i]
         if method == COMPLETE:
@@ -354,25 +364,10 @@ def _lance_williams_range(D, m, lo, hi, n_lo, n_hi, method, start, stop):
         else:
             v = (n_lo * d_lo + n_hi * d_hi) / (n_lo + n_hi)
         D[hi * m + i] = v
-        D[i * m + hi] = v
-        D[lo * m + i] = np.inf
-        D[i * m + lo] = np.inf
-
-
-@jit
-def _lance_williams(D, m, lo, hi, n_lo, n_hi, method):
-    """Distances from the union of slots ``lo`` and ``hi`` to every slot.
-
-    complete: ``d(A∪B, C) = max(d(A, C), d(B, C))``;
-    average:  ``d(A∪B, C) = (|A| d(A, C) + |B| d(B, C)) / (|A| + |B|)``
-    (the same expressions as scipy's, so the heights agree bit for bit).
-
-    Writes row and column ``hi`` (the new cluster) and fills row and column
-    ``lo`` with +inf (dead). Dead slots stay +inf through both formulas, so
-    no slot needs a test. Each ``i`` writes its own entries: no races.
-    """
-    _lance_williams_range(D, m, lo, hi, n_lo, n_hi, method, 0, m)
     D[hi * m + hi] = np.inf
+    for i in range(m):
+        if alive[i]:
+            D[i * m + hi] = D[hi * m + i]
 
 
 @jit
@@ -431,6 +426,8 @@ def nn_chain_matrix(D, method):
     size = np.ones(n)
     slot = np.arange(n)
     alive = np.ones(n, dtype=np.bool_)
+    penalty = np.zeros(n)
+    buf = np.empty(n)
     chain = np.empty(n, dtype=np.int64)
     out_x = np.empty(n - 1, dtype=np.int64)
     out_y = np.empty(n - 1, dtype=np.int64)
@@ -448,7 +445,7 @@ def nn_chain_matrix(D, method):
             length = 1
         while True:
             a = chain[length - 1]
-            b, dist = _row_nearest(D, a, m)
+            b, dist = _row_nearest(D, a, m, penalty, buf)
             if length > 1:
                 prev = chain[length - 2]
                 prev_dist = D[a * m + prev]
@@ -463,9 +460,10 @@ def nn_chain_matrix(D, method):
         out_x[k] = slot[lo]
         out_y[k] = slot[hi]
         height[k] = dist
-        _lance_williams(D, m, lo, hi, size[lo], size[hi], method)
-        size[hi] += size[lo]
         alive[lo] = False
+        penalty[lo] = np.inf
+        _lance_williams(D, m, lo, hi, size[lo], size[hi], method, alive)
+        size[hi] += size[lo]
         n_alive -= 1
         if n_alive <= m // 2 and m > 64:
             _remap_chain(chain, length, alive, m)
@@ -474,6 +472,7 @@ def nn_chain_matrix(D, method):
             _compact_rows(slot, alive, m)
             _compact_rows(alive, alive, m)
             m = n_alive
+            penalty[:m] = 0.0
     return out_x, out_y, height
 
 
