@@ -315,7 +315,9 @@ def nn_chain_ward(X):
         size[hi] = s
         alive[lo] = False
         n_alive -= 1
-        if n_alive <= m // 2 and m > 64:
+        # compacting costs O(m·d), about one scan, so do it as soon as an
+        # eighth of the rows are dead: scans then waste at most 1/8 of their work
+        if n_alive <= m - m // 8 and m > 64:
             _remap_chain(chain, length, alive, m)
             _compact_columns(Ct, alive, m)
             _compact_rows(size, alive, m)
