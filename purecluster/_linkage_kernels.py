@@ -20,11 +20,11 @@ points; when clusters in slots ``x < y`` merge, the new cluster lives in slot
 among equally near ones, except that the previous chain element wins a tie
 (which is what guarantees that the chain ends in a reciprocal pair).
 
-Dead slots are not removed one by one. Their entries are set to +inf, which
-no search can select, so the scans need no "is it alive?" branch; when half
-the slots are dead the arrays are compacted in place, keeping the slot order
-(hence the tie-breaking) unchanged. Compaction costs O(n·d) (or O(n²) for the
-matrix) in total and halves the work of every later scan.
+Dead slots are not removed one by one. A search cannot select them (a dead
+Ward centroid is +inf; a dead matrix slot gets +inf from a penalty vector),
+so the scans need no "is it alive?" branch; the arrays are compacted in
+place now and then (Ward: when an eighth of the rows are dead; the matrix:
+when half are), keeping the slot order, hence the tie-breaking, unchanged.
 """
 
 from __future__ import annotations
@@ -77,6 +77,17 @@ def _first_min_range(v, lo, hi):
 
 
 @jit
+def _feature_major(X):
+    """A new (d, n) C-contiguous copy of the (n, d) array ``X`` (its transpose)."""
+    n, d = X.shape
+    Xt = np.empty((d, n))
+    for i in range(n):
+        for k in range(d):
+            Xt[k, i] = X[i, k]
+    return Xt
+
+
+@jit
 def _prim_scan_range(Xt, order, best, lo, hi, xcur, metric, p, acc):
     """Relax ``best[lo:hi]`` with the distances to ``xcur``; return the nearest slot.
 
@@ -125,7 +136,7 @@ def prim_mst(X, metric, p):
     index, as in scipy.
     """
     n, d = X.shape
-    Xt = np.ascontiguousarray(X.T)
+    Xt = _feature_major(X)
     order = np.arange(n)
     best = np.full(n, np.inf)
     acc = np.empty(n)
@@ -268,7 +279,7 @@ def nn_chain_ward(X):
     ``c = (|A| c_A + |B| c_B) / (|A| + |B|)``.
     """
     n = X.shape[0]
-    Ct = np.ascontiguousarray(X.T)  # centroids, feature-major
+    Ct = _feature_major(X)  # centroids
     size = np.ones(n)
     slot = np.arange(n)  # the point index (scipy's slot id) of each row
     alive = np.ones(n, dtype=np.bool_)

@@ -458,3 +458,22 @@ def test_fits_without_oracles(run_without_oracles):
     )
     assert result.returncode == 0, result.stderr
     assert "ok" in result.stdout
+
+
+@pytest.mark.tiny
+@pytest.mark.parametrize("method", METHODS)
+def test_single_feature_input_not_mutated(method):
+    # (n, 1) arrays are C- and F-contiguous at once: a transpose is a view,
+    # so the kernels must copy explicitly
+    X = random_data(14, 20, 1)
+    X_before = X.copy()
+    linkage(X, method)
+    AgglomerativeClustering(linkage=method).fit(X)
+    np.testing.assert_array_equal(X, X_before)
+
+
+def test_warmup_registered():
+    import purecluster
+
+    timings = purecluster.warmup(dtypes=("float64",))
+    assert ("agglomerative", "float64") in timings
