@@ -189,19 +189,32 @@ def _ward_cost(Ct, size, a, b):
 def _ward_scan_range(Ct, size, x, lo, hi, buf):
     """Nearest slot to ``x`` among ``lo..hi-1`` (first on ties); ``buf`` is scratch.
 
-    The same arithmetic as :func:`_ward_cost`, one feature at a time over all
-    slots (contiguous, vectorised loops).
+    The arithmetic of :func:`_ward_cost` (the same operations in the same
+    order, so the same bits), one feature at a time over all slots:
+    contiguous loops the compiler vectorises. The first feature's pass
+    initialises ``buf`` and the last one applies the size factor, so the
+    slots are swept d + 2 times in all (d passes, the minimum, the match).
     """
-    for j in range(lo, hi):
-        buf[j] = 0.0
-    for k in range(Ct.shape[0]):
-        c = Ct[k, x]
-        for j in range(lo, hi):
-            t = c - Ct[k, j]
-            buf[j] += t * t
+    d = Ct.shape[0]
     sx = size[x]
-    for j in range(lo, hi):
-        buf[j] = sx * size[j] / (sx + size[j]) * buf[j]
+    c = Ct[0, x]
+    if d == 1:
+        for j in range(lo, hi):
+            t = c - Ct[0, j]
+            buf[j] = sx * size[j] / (sx + size[j]) * (t * t)
+    else:
+        for j in range(lo, hi):
+            t = c - Ct[0, j]
+            buf[j] = t * t
+        for k in range(1, d - 1):
+            c = Ct[k, x]
+            for j in range(lo, hi):
+                t = c - Ct[k, j]
+                buf[j] += t * t
+        c = Ct[d - 1, x]
+        for j in range(lo, hi):
+            t = c - Ct[d - 1, j]
+            buf[j] = sx * size[j] / (sx + size[j]) * (buf[j] + t * t)
     if lo <= x < hi:
         buf[x] = np.inf
     return _first_min_range(buf, lo, hi)
