@@ -62,9 +62,7 @@ def blobs():
 
 
 def _fitted_attributes(model):
-    return sorted(
-        name for name in vars(model) if name.endswith("_") and not name.startswith("_")
-    )
+    return sorted(name for name in vars(model) if name.endswith("_") and not name.startswith("_"))
 
 
 def test_exported_from_the_package_root(pair):
@@ -80,17 +78,13 @@ def test_same_parameters_and_defaults(pair):
     their_params = theirs().get_params()
     assert set(our_params) - OUR_EXTRAS == set(their_params)
     for name, default in their_params.items():
-        assert our_params[name] == default or (
-            our_params[name] is None and default is None
-        ), name
+        assert our_params[name] == default or (our_params[name] is None and default is None), name
     assert our_params.get("trace", False) is False
 
 
 def test_parameters_are_keyword_only_after_the_first(pair):
     ours, theirs = pair
-    kinds = {
-        name: p.kind for name, p in inspect.signature(theirs.__init__).parameters.items()
-    }
+    kinds = {name: p.kind for name, p in inspect.signature(theirs.__init__).parameters.items()}
     for name, p in inspect.signature(ours.__init__).parameters.items():
         if name in kinds:
             assert p.kind == kinds[name], name
