@@ -495,9 +495,8 @@ class AgglomerativeClustering(ClusterMixin, BaseEstimator):
         else:
             self.n_clusters_ = self.n_clusters
         roots = _cut_nodes(children, self.n_clusters_, n_samples)
-        self.labels_ = kernels.assign_cut(
-            children.astype(np.int64), n_samples, roots
-        ).astype(np.intp)
+        labels = kernels.assign_cut(children.astype(np.int64), n_samples, roots)
+        self.labels_ = labels.astype(np.intp)
         if self.trace:
             self.trace_ = record
         return self

@@ -376,9 +376,8 @@ def test_input_not_mutated_and_float32(method, dtype):
     model.fit(X)
     np.testing.assert_array_equal(X, X_before)
     # distances are computed in float64 from the float32 values, as scipy does
-    reference = AgglomerativeClustering(
-        n_clusters=3, linkage=method, compute_distances=True
-    ).fit(X.astype(np.float64))
+    params = dict(n_clusters=3, linkage=method, compute_distances=True)
+    reference = AgglomerativeClustering(**params).fit(X.astype(np.float64))
     np.testing.assert_array_equal(model.labels_, reference.labels_)
     assert model.distances_.dtype == np.float64
     np.testing.assert_array_equal(model.distances_, reference.distances_)
