@@ -1,0 +1,395 @@
+"""Jitted loops behind :mod:`purecluster.metrics`.
+
+Entry points (all take and return plain arrays and scalars):
+
+* :func:`contingency_counts`: the class × cluster count table, O(n).
+* :func:`expected_mutual_information`: E[MI] of two labelings under the
+  permutation model, O(#distinct row sums × #distinct column sums × max size).
+* :func:`euclidean_from_gram`, :func:`cosine_from_similarity`,
+  :func:`pairwise_block`: one block of rows of a distance matrix.
+* :func:`silhouette_block`: per-sample mean intra-cluster distance and nearest
+  other cluster, from one block of rows of the distance matrix.
+* :func:`shortest_augmenting_path_lsap`: the linear sum assignment problem
+  (Jonker–Volgenant style shortest augmenting paths, as in Crouse 2016),
+  O(n² m) time for an n × m cost matrix with n <= m.
+
+Every parallel loop writes only to slots owned by its iteration (one row of
+output, one partial sum); reductions over those slots are done afterwards in a
+fixed order, so results do not depend on the number of threads.
+"""
+
+import math
+
+import numpy as np
+from numba import prange
+
+from ._jit import jit
+
+# Metric codes understood by :func:`pairwise_block`.
+MANHATTAN = 0
+SQEUCLIDEAN = 1
+CHEBYSHEV = 2
+MINKOWSKI = 3
+
+
+# ---------------------------------------------------------------------------
+# contingency table
+# ---------------------------------------------------------------------------
+@jit
+def contingency_counts(class_idx, cluster_idx, n_classes, n_clusters):
+    """Count the samples in each (class, cluster) pair.
+
+    Parameters
+    ----------
+    class_idx : int64 array of shape (n_samples,)  IN
+        Class of each sample, coded 0..n_classes-1.
+    cluster_idx : int64 array of shape (n_samples,)  IN
+        Cluster of each sample, coded 0..n_clusters-1.
+    n_classes, n_clusters : int
+
+    Returns
+    -------
+    counts : int64 array of shape (n_classes, n_clusters)
+        ``counts[c, k] = #{i : class_idx[i] = c and cluster_idx[i] = k}``.
+    """
+    counts = np.zeros((n_classes, n_clusters), dtype=np.int64)
+    for i in range(class_idx.shape[0]):
+        counts[class_idx[i], cluster_idx[i]] += 1
+    return counts
+
+
+# ---------------------------------------------------------------------------
+# expected mutual information
+# ---------------------------------------------------------------------------
+@jit
+def log_factorials(n):
+    """``out[k] = log(k!)`` for k = 0..n, as ``lgamma(k + 1)``.
+
+    One table lookup then replaces each of the many log-gamma calls in the
+    expected-mutual-information sum.
+    """
+    out = np.empty(n + 1, dtype=np.float64)
+    for k in range(n + 1):
+        out[k] = math.lgamma(k + 1.0)
+    return out
+
+
+@jit(parallel=True)
+def expected_mutual_information(a_values, a_counts, b_values, b_counts, n_samples):
+    """Expected mutual information of two random labelings with fixed cluster sizes.
+
+    Under the permutation (hypergeometric) model of Vinh, Epps & Bailey (2010)
+    the number of samples ``n_ij`` shared by a class of size ``a`` and a
+    cluster of size ``b`` among ``N`` samples has probability::
+
+        P(n_ij) = a! b! (N-a)! (N-b)! / (N! n_ij! (a-n_ij)! (b-n_ij)! (N-a-b+n_ij)!)
+
+    and::
+
+        EMI = sum_i sum_j sum_{n_ij = max(1, a_i+b_j-N)}^{min(a_i, b_j)}
+                  n_ij/N * log(N n_ij / (a_i b_j)) * P(n_ij)
+
+    The inner sum depends on a class and a cluster only through their sizes,
+    so it is computed once per pair of *distinct* sizes and weighted by how
+    many classes and clusters have those sizes. With many clusters of similar
+    size (1000 clusters of ~10 samples) this divides the work by orders of
+    magnitude compared with looping over every (class, cluster) pair.
+
+    Parameters
+    ----------
+    a_values, a_counts : int64 arrays of shape (n_a,)  IN
+        The distinct class sizes and how many classes have each.
+    b_values, b_counts : int64 arrays of shape (n_b,)  IN
+        The same for the clusters.
+    n_samples : int
+        N, the total number of samples.
+
+    Returns
+    -------
+    float
+        The expected mutual information, in nats.
+    """
+    N = n_samples
+    lf = log_factorials(N)  # lf[k] = log(k!)
+    log_N = math.log(N)
+    n_a = a_values.shape[0]
+    n_b = b_values.shape[0]
+    # One partial sum per distinct class size: each prange iteration owns its
+    # slot and the final sum runs in a fixed order (thread-count independent).
+    partial = np.zeros(n_a, dtype=np.float64)
+    for ia in prange(n_a):
+        a = a_values[ia]
+        total_a = 0.0
+        for ib in range(n_b):
+            b = b_values[ib]
+            # the factorials that do not depend on n_ij (numerator of P)
+            fixed = lf[a] + lf[b] + lf[N - a] + lf[N - b]
+            log_a = math.log(a)
+            log_b = math.log(b)
+            inner = 0.0
+            for nij in range(max(1, a - N + b), min(a, b) + 1):
+                # log P(n_ij), the terms subtracted one by one in this order
+                log_p = fixed - (lf[nij] + lf[N]) - lf[a - nij] - lf[b - nij]
+                log_p -= lf[N - a - b + nij]
+                log_ratio = (log_N + math.log(nij)) - log_a - log_b
+                inner += (nij / N) * log_ratio * math.exp(log_p)
+            total_a += b_counts[ib] * inner
+        partial[ia] = a_counts[ia] * total_a
+    emi = 0.0
+    for ia in range(n_a):
+        emi += partial[ia]
+    return emi
+
+
+# ---------------------------------------------------------------------------
+# blocks of the distance matrix
+# ---------------------------------------------------------------------------
+@jit(parallel=True)
+def euclidean_from_gram(G, sq_norms, start):
+    """Turn a block of the Gram matrix into Euclidean distances, in place.
+
+    ``d(i, j) = sqrt(max(||x_i||² + ||x_j||² - 2 x_i·x_j, 0))``, with the
+    distance of a sample to itself set to exactly 0. The Gram block ``X[rows]
+    @ X.T`` comes from NumPy's BLAS, which is why this expanded form is used
+    (it is also scikit-learn's, so the two agree to the last bits).
+
+    Parameters
+    ----------
+    G : float64 array of shape (n_rows, n_samples)  INOUT
+        ``G[r, j] = x_{start+r} · x_j`` on entry, the distances on return.
+    sq_norms : float64 array of shape (n_samples,)  IN
+        ``||x_j||²`` for every sample.
+    start : int
+        Index of the block's first row in the whole data set.
+    """
+    n_rows, n_samples = G.shape
+    for r in prange(n_rows):
+        i = start + r
+        xx = sq_norms[i]
+        for j in range(n_samples):
+            d2 = -2.0 * G[r, j] + xx
+            d2 += sq_norms[j]
+            G[r, j] = math.sqrt(d2) if d2 > 0.0 else 0.0
+        G[r, i] = 0.0
+
+
+@jit(parallel=True)
+def cosine_from_similarity(S, start):
+    """Turn a block of cosine similarities into cosine distances, in place.
+
+    ``d(i, j) = 1 - cos(x_i, x_j)``, clipped to [0, 2] against rounding, and
+    0 on the diagonal.
+
+    Parameters
+    ----------
+    S : float64 array of shape (n_rows, n_samples)  INOUT
+        Similarities of rows ``start..start+n_rows-1`` to every sample.
+    start : int
+    """
+    n_rows, n_samples = S.shape
+    for r in prange(n_rows):
+        for j in range(n_samples):
+            d = 1.0 - S[r, j]
+            S[r, j] = min(max(d, 0.0), 2.0)
+        S[r, start + r] = 0.0
+
+
+@jit(parallel=True)
+def pairwise_block(X, start, stop, metric, p, out):
+    """Distances from rows ``start..stop-1`` of X to every row, by direct loops.
+
+    metric codes: 0 manhattan ``sum |x-y|``, 1 squared euclidean
+    ``sum (x-y)²``, 2 chebyshev ``max |x-y|``, 3 minkowski
+    ``(sum |x-y|^p)^(1/p)``.
+
+    Parameters
+    ----------
+    X : float64 array of shape (n_samples, n_features)  IN
+    start, stop : int
+    metric : int
+    p : float
+        Minkowski's exponent (unused otherwise).
+    out : float64 array of shape (stop - start, n_samples)  OUT
+    """
+    n_samples, n_features = X.shape
+    for r in prange(stop - start):
+        i = start + r
+        for j in range(n_samples):
+            acc = 0.0
+            for f in range(n_features):
+                diff = abs(X[i, f] - X[j, f])
+                if metric == MANHATTAN:
+                    acc += diff
+                elif metric == SQEUCLIDEAN:
+                    acc += diff * diff
+                elif metric == CHEBYSHEV:
+                    acc = max(acc, diff)
+                else:
+                    acc += diff**p
+            if metric == MINKOWSKI:
+                acc = acc ** (1.0 / p)
+            out[r, j] = acc
+
+
+# ---------------------------------------------------------------------------
+# silhouette
+# ---------------------------------------------------------------------------
+@jit(parallel=True)
+def silhouette_block(D, start, labels, label_freqs, intra, inter):
+    """Mean distances to the own cluster and to the nearest other cluster.
+
+    For sample i (row ``i - start`` of the block) with label ``l_i``::
+
+        S_i(k) = sum_{j : l_j = k} d(i, j)
+        intra[i] = S_i(l_i)                      (divided by |l_i| - 1 later)
+        inter[i] = min_{k != l_i} S_i(k) / |k|
+
+    Parameters
+    ----------
+    D : float64 array of shape (n_rows, n_samples)  IN
+        Distances from samples ``start..start+n_rows-1`` to every sample.
+    start : int
+    labels : int64 array of shape (n_samples,)  IN
+        Cluster of each sample, coded 0..n_labels-1.
+    label_freqs : int64 array of shape (n_labels,)  IN
+        Cluster sizes.
+    intra, inter : float64 arrays of shape (n_samples,)  OUT
+        Only entries ``start..start+n_rows-1`` are written.
+    """
+    n_rows, n_samples = D.shape
+    n_labels = label_freqs.shape[0]
+    # One row of cluster sums per sample of the block: each row is owned by
+    # one prange iteration.
+    sums = np.zeros((n_rows, n_labels), dtype=np.float64)
+    for r in prange(n_rows):
+        # j runs in increasing order, so each sum adds its terms in the same
+        # order as np.bincount does.
+        for j in range(n_samples):
+            sums[r, labels[j]] += D[r, j]
+        own = labels[start + r]
+        nearest = np.inf
+        for k in range(n_labels):
+            if k != own:
+                nearest = min(nearest, sums[r, k] / label_freqs[k])
+        intra[start + r] = sums[r, own]
+        inter[start + r] = nearest
+
+
+# ---------------------------------------------------------------------------
+# linear sum assignment
+# ---------------------------------------------------------------------------
+@jit
+def _augmenting_path(cost, u, v, path, row4col, shortest, row, visited_row, visited_col, todo):
+    """Dijkstra-like search for the cheapest augmenting path from a free row.
+
+    Reduced costs ``cost[i, j] - u[i] - v[j]`` are non-negative for the current
+    duals, so the search grows a tree of rows and columns in order of
+    path length, stopping at the first column that is still unassigned.
+
+    Returns
+    -------
+    sink : int
+        The free column reached, or -1 when every remaining column is at
+        infinite cost (the problem is infeasible).
+    min_val : float
+        The length of the path to the sink.
+    """
+    n_cols = cost.shape[1]
+    # columns not in the tree yet; kept in reverse order so that, among equal
+    # lengths, the search settles on low column indices first.
+    n_todo = n_cols
+    for k in range(n_cols):
+        todo[k] = n_cols - 1 - k
+    visited_row[:] = False
+    visited_col[:] = False
+    shortest[:] = np.inf
+    min_val = 0.0
+    i = row
+    sink = -1
+    while sink == -1:
+        visited_row[i] = True
+        best_k = -1
+        lowest = np.inf
+        for k in range(n_todo):
+            j = todo[k]
+            length = min_val + cost[i, j] - u[i] - v[j]
+            if length < shortest[j]:
+                path[j] = i
+                shortest[j] = length
+            # Prefer a free column on ties: the path can end there at once.
+            if shortest[j] < lowest or (shortest[j] == lowest and row4col[j] == -1):
+                lowest = shortest[j]
+                best_k = k
+        min_val = lowest
+        if min_val == np.inf:
+            return -1, min_val
+        j = todo[best_k]
+        visited_col[j] = True
+        if row4col[j] == -1:
+            sink = j
+        else:
+            i = row4col[j]
+        n_todo -= 1
+        todo[best_k] = todo[n_todo]
+    return sink, min_val
+
+
+@jit
+def shortest_augmenting_path_lsap(cost):
+    """Minimum-cost assignment of every row to a distinct column.
+
+    Rows are added one at a time; for each, the cheapest augmenting path in
+    the reduced costs is found (:func:`_augmenting_path`), the dual variables
+    ``u`` (rows) and ``v`` (columns) are updated so that reduced costs stay
+    non-negative, and the assignment is flipped along the path. This is the
+    shortest augmenting path method of Jonker & Volgenant (1987) in the
+    rectangular form described by Crouse (2016).
+
+    Parameters
+    ----------
+    cost : float64 array of shape (n_rows, n_cols), n_rows <= n_cols  IN
+        Finite entries or +inf (a forbidden pair); no NaN and no -inf.
+
+    Returns
+    -------
+    col4row : int64 array of shape (n_rows,)
+        The column assigned to each row; all -1 when no finite assignment
+        exists.
+    """
+    n_rows, n_cols = cost.shape
+    u = np.zeros(n_rows, dtype=np.float64)
+    v = np.zeros(n_cols, dtype=np.float64)
+    shortest = np.empty(n_cols, dtype=np.float64)
+    path = np.full(n_cols, -1, dtype=np.int64)
+    col4row = np.full(n_rows, -1, dtype=np.int64)
+    row4col = np.full(n_cols, -1, dtype=np.int64)
+    visited_row = np.zeros(n_rows, dtype=np.bool_)
+    visited_col = np.zeros(n_cols, dtype=np.bool_)
+    todo = np.empty(n_cols, dtype=np.int64)
+
+    for row in range(n_rows):
+        sink, min_val = _augmenting_path(
+            cost, u, v, path, row4col, shortest, row, visited_row, visited_col, todo
+        )
+        if sink < 0:
+            col4row[:] = -1
+            return col4row
+        # dual update: keeps every reduced cost >= 0 and the tree edges tight
+        u[row] += min_val
+        for i in range(n_rows):
+            if visited_row[i] and i != row:
+                u[i] += min_val - shortest[col4row[i]]
+        for j in range(n_cols):
+            if visited_col[j]:
+                v[j] -= min_val - shortest[j]
+        # flip the assignment along the path, from the sink back to the row
+        j = sink
+        while True:
+            i = path[j]
+            row4col[j] = i
+            previous = col4row[i]
+            col4row[i] = j
+            j = previous
+            if i == row:
+                break
+    return col4row
