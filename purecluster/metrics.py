@@ -470,6 +470,14 @@ def adjusted_mutual_info_score(labels_true, labels_pred, *, average_method="arit
         return 1.0
     if n_classes == 1 or n_clusters == 1:
         return 0.0
+    if n_classes == n_clusters == n_samples:
+        return 1.0  # both all singletons: identical partitions
+    if n_classes == n_samples or n_clusters == n_samples:
+        # One labeling puts every sample alone: every relabeling with these
+        # sizes has the same MI, so MI = E[MI] exactly and nothing is gained
+        # over chance. (Computed, both are equal up to rounding and the ratio
+        # would be rounding noise, 0/0 with average_method='min'.)
+        return 0.0
     mi = _mutual_info_from_counts(counts)
     emi = expected_mutual_information(counts, n_samples)
     h_true = _entropy_of_counts(counts.sum(axis=1))
@@ -525,9 +533,7 @@ def homogeneity_completeness_v_measure(labels_true, labels_pred, *, beta=1.0):
     if homogeneity + completeness == 0.0:
         v_measure = 0.0
     else:
-        v_measure = (
-            (1 + beta) * homogeneity * completeness / (beta * homogeneity + completeness)
-        )
+        v_measure = (1 + beta) * homogeneity * completeness / (beta * homogeneity + completeness)
     return float(homogeneity), float(completeness), float(v_measure)
 
 
@@ -641,9 +647,7 @@ def _cluster_to_class(counts, method):
 
 
 def _check_matching(labels_true, labels_pred, method, caller):
-    validate_params(
-        {"method": method}, {"method": [StrOptions({"majority", "hungarian"})]}, caller
-    )
+    validate_params({"method": method}, {"method": [StrOptions({"majority", "hungarian"})]}, caller)
     labels_true, labels_pred = _check_clusterings(labels_true, labels_pred)
     if labels_true.shape[0] == 0:
         raise ValueError(f"{caller} needs at least one sample; got empty labelings.")
@@ -734,9 +738,7 @@ def _check_X_labels(X, labels, dtype=(np.float64, np.float32)):
     if labels.ndim == 2 and labels.shape[1] == 1:
         labels = labels.ravel()
     if labels.ndim != 1:
-        raise ValueError(
-            f"y should be a 1d array, got an array of shape {labels.shape} instead."
-        )
+        raise ValueError(f"y should be a 1d array, got an array of shape {labels.shape} instead.")
     if labels.shape[0] != X.shape[0]:
         raise ValueError(
             "Found input variables with inconsistent numbers of samples: "
@@ -921,10 +923,7 @@ def silhouette_samples(X, labels, *, metric="euclidean", **kwds):
 
 def _check_precomputed(D, original_dtype):
     if D.shape[0] != D.shape[1]:
-        raise ValueError(
-            "A precomputed distance matrix must be square: "
-            f"got shape {D.shape}."
-        )
+        raise ValueError(f"A precomputed distance matrix must be square: got shape {D.shape}.")
     atol = np.finfo(original_dtype).eps * 100
     if np.any(np.abs(np.diagonal(D)) > atol):
         raise ValueError(
@@ -938,8 +937,7 @@ def _check_precomputed(D, original_dtype):
         )
 
 
-def silhouette_score(X, labels, *, metric="euclidean", sample_size=None, random_state=None,
-                     **kwds):
+def silhouette_score(X, labels, *, metric="euclidean", sample_size=None, random_state=None, **kwds):
     """Mean silhouette coefficient over all samples (or a random subsample).
 
     Parameters
