@@ -5,10 +5,11 @@ Entry points (all take and return plain arrays and scalars):
 * :func:`contingency_counts`: the class × cluster count table, O(n).
 * :func:`expected_mutual_information`: E[MI] of two labelings under the
   permutation model, O(#distinct row sums × #distinct column sums × max size).
-* :func:`euclidean_from_gram`, :func:`cosine_from_similarity`,
-  :func:`pairwise_block`: one block of rows of a distance matrix.
-* :func:`silhouette_block`: per-sample mean intra-cluster distance and nearest
-  other cluster, from one block of rows of the distance matrix.
+* :func:`distance_row`: part of one row of a distance matrix.
+* :func:`cluster_distance_sums` (or :func:`accumulate_cluster_sums` for a
+  given matrix), :func:`silhouette_from_sums`: per-sample sums of distances
+  to each cluster without storing the distance matrix, then the mean
+  intra-cluster distance and the nearest other cluster.
 * :func:`shortest_augmenting_path_lsap`: the linear sum assignment problem
   (Jonker–Volgenant style shortest augmenting paths, as in Crouse 2016),
   O(n² m) time for an n × m cost matrix with n <= m.
@@ -25,11 +26,13 @@ from numba import prange
 
 from ._jit import jit
 
-# Metric codes understood by :func:`pairwise_block`.
-MANHATTAN = 0
+# Metric codes understood by :func:`distance_row`.
+EUCLIDEAN = 0
 SQEUCLIDEAN = 1
-CHEBYSHEV = 2
-MINKOWSKI = 3
+MANHATTAN = 2
+CHEBYSHEV = 3
+MINKOWSKI = 4
+COSINE = 5
 
 
 # ---------------------------------------------------------------------------
@@ -142,137 +145,161 @@ def expected_mutual_information(a_values, a_counts, b_values, b_counts, n_sample
 
 
 # ---------------------------------------------------------------------------
-# blocks of the distance matrix
+# rows of the distance matrix
 # ---------------------------------------------------------------------------
-@jit(parallel=True)
-def euclidean_from_gram(G, sq_norms, start):
-    """Turn a block of the Gram matrix into Euclidean distances, in place.
+@jit
+def distance_row(X, XT, i, col_start, metric, p, out):
+    """Distances from sample i to samples ``col_start .. col_start + len(out) - 1``.
 
-    ``d(i, j) = sqrt(max(||x_i||² + ||x_j||² - 2 x_i·x_j, 0))``, with the
-    distance of a sample to itself set to exactly 0. The Gram block ``X[rows]
-    @ X.T`` comes from NumPy's BLAS, which is why this expanded form is used
-    (it is also scikit-learn's, so the two agree to the last bits).
+    metric codes and formulas, for x = X[i] and y = X[j]:
 
-    Parameters
-    ----------
-    G : float64 array of shape (n_rows, n_samples)  INOUT
-        ``G[r, j] = x_{start+r} · x_j`` on entry, the distances on return.
-    sq_norms : float64 array of shape (n_samples,)  IN
-        ``||x_j||²`` for every sample.
-    start : int
-        Index of the block's first row in the whole data set.
-    """
-    n_rows, n_samples = G.shape
-    for r in prange(n_rows):
-        i = start + r
-        xx = sq_norms[i]
-        for j in range(n_samples):
-            d2 = -2.0 * G[r, j] + xx
-            d2 += sq_norms[j]
-            G[r, j] = math.sqrt(d2) if d2 > 0.0 else 0.0
-        G[r, i] = 0.0
+    * 0 euclidean ``sqrt(sum (x-y)²)``, 1 squared euclidean ``sum (x-y)²``,
+    * 2 manhattan ``sum |x-y|``, 3 chebyshev ``max |x-y|``,
+    * 4 minkowski ``(sum |x-y|^p)^(1/p)``,
+    * 5 cosine ``1 - x·y`` for rows already scaled to unit norm (clipped to
+      [0, 2]; exactly 0 from a sample to itself).
 
-
-@jit(parallel=True)
-def cosine_from_similarity(S, start):
-    """Turn a block of cosine similarities into cosine distances, in place.
-
-    ``d(i, j) = 1 - cos(x_i, x_j)``, clipped to [0, 2] against rounding, and
-    0 on the diagonal.
-
-    Parameters
-    ----------
-    S : float64 array of shape (n_rows, n_samples)  INOUT
-        Similarities of rows ``start..start+n_rows-1`` to every sample.
-    start : int
-    """
-    n_rows, n_samples = S.shape
-    for r in prange(n_rows):
-        for j in range(n_samples):
-            d = 1.0 - S[r, j]
-            S[r, j] = min(max(d, 0.0), 2.0)
-        S[r, start + r] = 0.0
-
-
-@jit(parallel=True)
-def pairwise_block(X, start, stop, metric, p, out):
-    """Distances from rows ``start..stop-1`` of X to every row, by direct loops.
-
-    metric codes: 0 manhattan ``sum |x-y|``, 1 squared euclidean
-    ``sum (x-y)²``, 2 chebyshev ``max |x-y|``, 3 minkowski
-    ``(sum |x-y|^p)^(1/p)``.
+    Differences are formed directly (not through ``|x|² + |y|² - 2x·y``),
+    so close points get accurate small distances and ``d(i, i) = 0``.
 
     Parameters
     ----------
     X : float64 array of shape (n_samples, n_features)  IN
-    start, stop : int
+    XT : float64 array of shape (n_features, n_samples)  IN
+        X transposed and contiguous: the innermost loops then run along a
+        contiguous row of XT, over the columns, and are vectorised (several
+        columns per instruction), like a BLAS kernel.
+    i, col_start : int
     metric : int
     p : float
         Minkowski's exponent (unused otherwise).
-    out : float64 array of shape (stop - start, n_samples)  OUT
+    out : float64 array of shape (n_cols,)  OUT
     """
-    n_samples, n_features = X.shape
-    for r in prange(stop - start):
-        i = start + r
-        for j in range(n_samples):
-            acc = 0.0
-            for f in range(n_features):
-                diff = abs(X[i, f] - X[j, f])
-                if metric == MANHATTAN:
-                    acc += diff
-                elif metric == SQEUCLIDEAN:
-                    acc += diff * diff
-                elif metric == CHEBYSHEV:
-                    acc = max(acc, diff)
-                else:
-                    acc += diff**p
-            if metric == MINKOWSKI:
-                acc = acc ** (1.0 / p)
-            out[r, j] = acc
+    n_cols = out.shape[0]
+    out[:] = 0.0
+    for f in range(X.shape[1]):
+        x = X[i, f]
+        y = XT[f, col_start : col_start + n_cols]
+        # one branch-free loop per metric, so that each vectorises
+        if metric == EUCLIDEAN or metric == SQEUCLIDEAN:
+            for c in range(n_cols):
+                diff = x - y[c]
+                out[c] += diff * diff
+        elif metric == MANHATTAN:
+            for c in range(n_cols):
+                out[c] += abs(x - y[c])
+        elif metric == CHEBYSHEV:
+            for c in range(n_cols):
+                out[c] = max(out[c], abs(x - y[c]))
+        elif metric == MINKOWSKI:
+            for c in range(n_cols):
+                out[c] += abs(x - y[c]) ** p
+        else:  # COSINE: dot products of unit vectors
+            for c in range(n_cols):
+                out[c] += x * y[c]
+    if metric == EUCLIDEAN:
+        for c in range(n_cols):
+            out[c] = math.sqrt(out[c])
+    elif metric == MINKOWSKI:
+        for c in range(n_cols):
+            out[c] = out[c] ** (1.0 / p)
+    elif metric == COSINE:
+        for c in range(n_cols):
+            out[c] = min(max(1.0 - out[c], 0.0), 2.0)
+        if col_start <= i < col_start + n_cols:
+            out[i - col_start] = 0.0
 
 
 # ---------------------------------------------------------------------------
 # silhouette
 # ---------------------------------------------------------------------------
+# Rows are split into this many ranges for the threads (a fixed number: each
+# row's result is computed the same way whatever the thread count).
+N_ROW_CHUNKS = 64
+
+
 @jit(parallel=True)
-def silhouette_block(D, start, labels, label_freqs, intra, inter):
+def cluster_distance_sums(X, XT, metric, p, labels, tile, sums):
+    """Sum of the distances from every sample to the members of every cluster.
+
+    ``sums[i, k] = sum_{j : l_j = k} d(i, j)``, with j running in increasing
+    order. Row i of the distance matrix is produced ``tile`` columns at a
+    time into a small scratch buffer (:func:`distance_row`) and added up at
+    once, so the matrix is never stored: memory O(threads × tile).
+
+    Parameters
+    ----------
+    X : float64 array of shape (n_samples, n_features)  IN
+    XT : float64 array of shape (n_features, n_samples)  IN
+    metric : int
+        See :func:`distance_row`.
+    p : float
+    labels : int64 array of shape (n_samples,)  IN
+        Cluster of each sample, coded 0..n_labels-1.
+    tile : int
+        Columns per scratch buffer.
+    sums : float64 array of shape (n_samples, n_labels)  OUT
+        Zero on entry.
+    """
+    n_samples = X.shape[0]
+    rows_per_chunk = (n_samples + N_ROW_CHUNKS - 1) // N_ROW_CHUNKS
+    # One parallel region for the whole matrix: each chunk owns its rows of
+    # ``sums`` and its scratch buffer.
+    for chunk in prange(N_ROW_CHUNKS):
+        scratch = np.empty(tile, dtype=np.float64)
+        for i in range(chunk * rows_per_chunk, min((chunk + 1) * rows_per_chunk, n_samples)):
+            for col_start in range(0, n_samples, tile):
+                d = scratch[: min(tile, n_samples - col_start)]
+                distance_row(X, XT, i, col_start, metric, p, d)
+                for c in range(d.shape[0]):
+                    sums[i, labels[col_start + c]] += d[c]
+
+
+@jit(parallel=True)
+def accumulate_cluster_sums(D, row_start, labels, sums):
+    """Add given rows of a distance matrix to the per-cluster sums.
+
+    ``sums[row_start + r, l_j] += D[r, j]`` for every j, in increasing order.
+
+    Parameters
+    ----------
+    D : float64 array of shape (n_rows, n_samples)  IN
+    row_start : int
+    labels : int64 array of shape (n_samples,)  IN
+    sums : float64 array of shape (n_samples, n_labels)  INOUT
+    """
+    n_rows, n_samples = D.shape
+    for r in prange(n_rows):
+        for j in range(n_samples):
+            sums[row_start + r, labels[j]] += D[r, j]
+
+
+@jit
+def silhouette_from_sums(sums, labels, label_freqs, intra, inter):
     """Mean distances to the own cluster and to the nearest other cluster.
 
-    For sample i (row ``i - start`` of the block) with label ``l_i``::
+    For sample i with label ``l_i`` and ``S_i(k) = sum_{l_j = k} d(i, j)``::
 
-        S_i(k) = sum_{j : l_j = k} d(i, j)
         intra[i] = S_i(l_i)                      (divided by |l_i| - 1 later)
         inter[i] = min_{k != l_i} S_i(k) / |k|
 
     Parameters
     ----------
-    D : float64 array of shape (n_rows, n_samples)  IN
-        Distances from samples ``start..start+n_rows-1`` to every sample.
-    start : int
+    sums : float64 array of shape (n_samples, n_labels)  IN
     labels : int64 array of shape (n_samples,)  IN
-        Cluster of each sample, coded 0..n_labels-1.
     label_freqs : int64 array of shape (n_labels,)  IN
         Cluster sizes.
     intra, inter : float64 arrays of shape (n_samples,)  OUT
-        Only entries ``start..start+n_rows-1`` are written.
     """
-    n_rows, n_samples = D.shape
-    n_labels = label_freqs.shape[0]
-    # One row of cluster sums per sample of the block: each row is owned by
-    # one prange iteration.
-    sums = np.zeros((n_rows, n_labels), dtype=np.float64)
-    for r in prange(n_rows):
-        # j runs in increasing order, so each sum adds its terms in the same
-        # order as np.bincount does.
-        for j in range(n_samples):
-            sums[r, labels[j]] += D[r, j]
-        own = labels[start + r]
+    n_samples, n_labels = sums.shape
+    for i in range(n_samples):
+        own = labels[i]
         nearest = np.inf
         for k in range(n_labels):
             if k != own:
-                nearest = min(nearest, sums[r, k] / label_freqs[k])
-        intra[start + r] = sums[r, own]
-        inter[start + r] = nearest
+                nearest = min(nearest, sums[i, k] / label_freqs[k])
+        intra[i] = sums[i, own]
+        inter[i] = nearest
 
 
 # ---------------------------------------------------------------------------

@@ -68,9 +68,11 @@ __all__ = [
 _EPS = np.finfo(np.float64).eps
 _AVERAGE_METHODS = StrOptions({"arithmetic", "max", "min", "geometric"})
 
-# Blocks of the distance matrix are at most this many bytes (see
-# silhouette_samples' ``working_memory``): memory O(n × block rows), not O(n²).
-_DEFAULT_WORKING_MEMORY_MIB = 16
+# Blocks of rows computed by a callable metric hold at most this many MiB
+# (``working_memory``); built-in metrics never store more than ``_ROW_TILE``
+# distances per thread.
+_DEFAULT_WORKING_MEMORY_MIB = 2
+_ROW_TILE = 1024
 
 
 # ---------------------------------------------------------------------------
@@ -775,11 +777,13 @@ _METRICS = {
     "minkowski": "minkowski",
     "precomputed": "precomputed",
 }
-_LOOP_CODES = {
-    "manhattan": kernels.MANHATTAN,
+_TILE_CODES = {
+    "euclidean": kernels.EUCLIDEAN,
     "sqeuclidean": kernels.SQEUCLIDEAN,
+    "manhattan": kernels.MANHATTAN,
     "chebyshev": kernels.CHEBYSHEV,
     "minkowski": kernels.MINKOWSKI,
+    "cosine": kernels.COSINE,
 }
 
 
@@ -808,54 +812,53 @@ def _resolve_metric(metric, kwds):
     return name, extra
 
 
-def distance_blocks(X, metric="euclidean", *, working_memory=None, **kwds):
-    """Yield ``(start, D_block)``: consecutive blocks of rows of the distance matrix.
+def cluster_distance_sums(X, labels, n_labels, metric="euclidean", *, working_memory=None, **kwds):
+    """Sum of distances from every sample to the members of every cluster.
 
-    ``D_block[r, j]`` is the distance between samples ``start + r`` and ``j``.
-    Each block holds at most ``working_memory`` MiB (at least one row), so the
-    peak memory is O(n_samples × block rows) rather than O(n_samples²).
+    ``S[i, k] = sum_{j : labels[j] = k} d(x_i, x_j)``, the one quantity the
+    silhouette needs, computed without storing the n × n distance matrix.
 
     Parameters
     ----------
     X : ndarray of shape (n_samples, n_features), or (n_samples, n_samples)
         when ``metric='precomputed'``. Validated float64 data.
+    labels : int64 ndarray of shape (n_samples,)
+        Clusters coded 0..n_labels-1.
+    n_labels : int
     metric : str or callable
         'euclidean' (and 'l2'), 'sqeuclidean', 'manhattan' ('cityblock',
         'l1'), 'chebyshev', 'minkowski' (keyword ``p``), 'cosine',
         'precomputed', or ``callable(x, y, **kwds) -> float``.
     working_memory : float or None
-        MiB per block; default 16.
+        For a callable metric, MiB per block of rows computed in Python
+        (default 2).
+
+    Returns
+    -------
+    ndarray of shape (n_samples, n_labels)
     """
     name, extra = _resolve_metric(metric, kwds)
     n_samples = X.shape[0]
-    mib = _DEFAULT_WORKING_MEMORY_MIB if working_memory is None else working_memory
-    block_rows = max(1, min(n_samples, int(mib * 2**20) // (8 * n_samples)))
-    if name == "euclidean":
-        sq_norms = np.einsum("ij,ij->i", X, X)
-    elif name == "cosine":
+    sums = np.zeros((n_samples, n_labels), dtype=np.float64)
+    if name == "precomputed":
+        kernels.accumulate_cluster_sums(X, 0, labels, sums)
+        return sums
+    if callable(name):
+        mib = _DEFAULT_WORKING_MEMORY_MIB if working_memory is None else working_memory
+        block = max(1, min(n_samples, int(mib * 2**20) // (8 * n_samples)))
+        for start in range(0, n_samples, block):
+            rows = X[start : start + block]
+            D = np.array([[name(x, y, **extra) for y in X] for x in rows], dtype=np.float64)
+            kernels.accumulate_cluster_sums(D.reshape(len(rows), n_samples), start, labels, sums)
+        return sums
+    if name == "cosine":
         norms = np.sqrt(np.einsum("ij,ij->i", X, X))
         norms[norms == 0.0] = 1.0  # a zero vector stays zero
         X = X / norms[:, None]
-    for start in range(0, n_samples, block_rows):
-        stop = min(start + block_rows, n_samples)
-        if name == "precomputed":
-            D = X[start:stop]
-        elif name == "euclidean":
-            D = X[start:stop] @ X.T  # BLAS: the bulk of the work
-            kernels.euclidean_from_gram(D, sq_norms, start)
-        elif name == "cosine":
-            D = X[start:stop] @ X.T
-            kernels.cosine_from_similarity(D, start)
-        elif callable(name):
-            D = np.empty((stop - start, n_samples), dtype=np.float64)
-            for i in range(start, stop):
-                for j in range(n_samples):
-                    D[i - start, j] = name(X[i], X[j], **extra)
-        else:
-            D = np.empty((stop - start, n_samples), dtype=np.float64)
-            p = extra.get("p", 2.0)
-            kernels.pairwise_block(X, start, stop, _LOOP_CODES[name], p, D)
-        yield start, D
+    XT = np.ascontiguousarray(X.T)
+    code, p = _TILE_CODES[name], extra.get("p", 2.0)
+    kernels.cluster_distance_sums(X, XT, code, p, labels, _ROW_TILE, sums)
+    return sums
 
 
 def silhouette_samples(X, labels, *, metric="euclidean", **kwds):
@@ -867,10 +870,10 @@ def silhouette_samples(X, labels, *, metric="euclidean", **kwds):
     [-1, 1]: near 1 well inside its cluster, near 0 on a border, negative
     when closer to another cluster. Samples alone in their cluster get 0.
 
-    The distance matrix is never stored: blocks of rows are computed (one
-    BLAS product per block for 'euclidean' and 'cosine'), reduced to per-
-    cluster sums by a kernel, and dropped. Time O(n² d), memory
-    O(n × block rows + n d).
+    The distance matrix is never stored: each row is produced a tile of
+    1024 columns at a time and added to per-cluster sums at once
+    (:func:`cluster_distance_sums`). Time O(n² d), memory O(n (d + k)) for
+    k clusters.
 
     Parameters
     ----------
@@ -880,10 +883,10 @@ def silhouette_samples(X, labels, *, metric="euclidean", **kwds):
     labels : array-like of shape (n_samples,)
         Cluster labels; between 2 and n_samples - 1 distinct values.
     metric : str or callable, default='euclidean'
-        See :func:`distance_blocks`.
+        See :func:`cluster_distance_sums`.
     **kwds
-        ``working_memory`` (MiB per block), and ``p`` for 'minkowski' or the
-        callable's keyword arguments.
+        ``working_memory`` (MiB per block of rows, for a callable metric),
+        and ``p`` for 'minkowski' or the callable's keyword arguments.
 
     Returns
     -------
@@ -907,10 +910,12 @@ def silhouette_samples(X, labels, *, metric="euclidean", **kwds):
     codes, label_freqs = _encode_for_X(labels, X.shape[0])
 
     n_samples = X.shape[0]
+    sums = cluster_distance_sums(
+        X, codes, label_freqs.shape[0], name, working_memory=working_memory, **extra
+    )
     intra = np.empty(n_samples, dtype=np.float64)
     inter = np.empty(n_samples, dtype=np.float64)
-    for start, D in distance_blocks(X, name, working_memory=working_memory, **extra):
-        kernels.silhouette_block(np.ascontiguousarray(D), start, codes, label_freqs, intra, inter)
+    kernels.silhouette_from_sums(sums, codes, label_freqs, intra, inter)
 
     # a(i) is a mean over the *other* members of the cluster: n_A - 1 of them
     with np.errstate(divide="ignore", invalid="ignore"):
