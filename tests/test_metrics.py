@@ -670,3 +670,11 @@ def test_package_exports_metrics():
 
     assert purecluster.metrics is M
     assert set(M.__all__) <= set(dir(M))
+
+
+@pytest.mark.tiny
+def test_docstring_examples():
+    import doctest
+
+    result = doctest.testmod(M, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 15 and result.failed == 0
