@@ -219,13 +219,13 @@ N_ROW_CHUNKS = 64
 
 
 @jit(parallel=True)
-def cluster_distance_sums(X, XT, metric, p, labels, tile, sums):
-    """Sum of the distances from every sample to the members of every cluster.
+def cluster_distance_sums(X, XT, metric, p, labels, tile, row_start, sums):
+    """Sum of the distances from samples to the members of every cluster.
 
-    ``sums[i, k] = sum_{j : l_j = k} d(i, j)``, with j running in increasing
-    order. Row i of the distance matrix is produced ``tile`` columns at a
-    time into a small scratch buffer (:func:`distance_row`) and added up at
-    once, so the matrix is never stored: memory O(threads × tile).
+    ``sums[r, k] = sum_{j : l_j = k} d(row_start + r, j)``, with j running in
+    increasing order. Row i of the distance matrix is produced ``tile``
+    columns at a time into a small scratch buffer (:func:`distance_row`) and
+    added up at once, so the matrix is never stored: memory O(threads × tile).
 
     Parameters
     ----------
@@ -238,67 +238,73 @@ def cluster_distance_sums(X, XT, metric, p, labels, tile, sums):
         Cluster of each sample, coded 0..n_labels-1.
     tile : int
         Columns per scratch buffer.
-    sums : float64 array of shape (n_samples, n_labels)  OUT
+    row_start : int
+        First sample of this block of rows.
+    sums : float64 array of shape (n_rows, n_labels)  OUT
         Zero on entry.
     """
     n_samples = X.shape[0]
-    rows_per_chunk = (n_samples + N_ROW_CHUNKS - 1) // N_ROW_CHUNKS
-    # One parallel region for the whole matrix: each chunk owns its rows of
+    n_rows = sums.shape[0]
+    rows_per_chunk = (n_rows + N_ROW_CHUNKS - 1) // N_ROW_CHUNKS
+    # One parallel region for the whole block: each chunk owns its rows of
     # ``sums`` and its scratch buffer.
     for chunk in prange(N_ROW_CHUNKS):
         scratch = np.empty(tile, dtype=np.float64)
-        for i in range(chunk * rows_per_chunk, min((chunk + 1) * rows_per_chunk, n_samples)):
+        for r in range(chunk * rows_per_chunk, min((chunk + 1) * rows_per_chunk, n_rows)):
             for col_start in range(0, n_samples, tile):
                 d = scratch[: min(tile, n_samples - col_start)]
-                distance_row(X, XT, i, col_start, metric, p, d)
+                distance_row(X, XT, row_start + r, col_start, metric, p, d)
                 for c in range(d.shape[0]):
-                    sums[i, labels[col_start + c]] += d[c]
+                    sums[r, labels[col_start + c]] += d[c]
 
 
 @jit(parallel=True)
-def accumulate_cluster_sums(D, row_start, labels, sums):
-    """Add given rows of a distance matrix to the per-cluster sums.
+def accumulate_cluster_sums(D, labels, sums):
+    """Add rows of a distance matrix to per-cluster sums.
 
-    ``sums[row_start + r, l_j] += D[r, j]`` for every j, in increasing order.
+    ``sums[r, l_j] += D[r, j]`` for every j, in increasing order.
 
     Parameters
     ----------
     D : float64 array of shape (n_rows, n_samples)  IN
-    row_start : int
     labels : int64 array of shape (n_samples,)  IN
-    sums : float64 array of shape (n_samples, n_labels)  INOUT
+    sums : float64 array of shape (n_rows, n_labels)  INOUT
     """
     n_rows, n_samples = D.shape
     for r in prange(n_rows):
         for j in range(n_samples):
-            sums[row_start + r, labels[j]] += D[r, j]
+            sums[r, labels[j]] += D[r, j]
 
 
 @jit
-def silhouette_from_sums(sums, labels, label_freqs, intra, inter):
+def silhouette_from_sums(sums, row_start, labels, label_freqs, intra, inter):
     """Mean distances to the own cluster and to the nearest other cluster.
 
-    For sample i with label ``l_i`` and ``S_i(k) = sum_{l_j = k} d(i, j)``::
+    For sample i = row_start + r with label ``l_i`` and
+    ``S_i(k) = sums[r, k] = sum_{l_j = k} d(i, j)``::
 
         intra[i] = S_i(l_i)                      (divided by |l_i| - 1 later)
         inter[i] = min_{k != l_i} S_i(k) / |k|
 
     Parameters
     ----------
-    sums : float64 array of shape (n_samples, n_labels)  IN
+    sums : float64 array of shape (n_rows, n_labels)  IN
+    row_start : int
     labels : int64 array of shape (n_samples,)  IN
     label_freqs : int64 array of shape (n_labels,)  IN
         Cluster sizes.
     intra, inter : float64 arrays of shape (n_samples,)  OUT
+        Entries ``row_start .. row_start + n_rows - 1`` are written.
     """
-    n_samples, n_labels = sums.shape
-    for i in range(n_samples):
+    n_rows, n_labels = sums.shape
+    for r in range(n_rows):
+        i = row_start + r
         own = labels[i]
         nearest = np.inf
         for k in range(n_labels):
             if k != own:
-                nearest = min(nearest, sums[i, k] / label_freqs[k])
-        intra[i] = sums[i, own]
+                nearest = min(nearest, sums[r, k] / label_freqs[k])
+        intra[i] = sums[r, own]
         inter[i] = nearest
 
 

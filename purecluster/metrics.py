@@ -73,6 +73,8 @@ _AVERAGE_METHODS = StrOptions({"arithmetic", "max", "min", "geometric"})
 # distances per thread.
 _DEFAULT_WORKING_MEMORY_MIB = 2
 _ROW_TILE = 1024
+# The per-cluster sums of one block of samples hold at most this many bytes.
+_SUMS_BYTES = 64 * 2**20
 
 
 # ---------------------------------------------------------------------------
@@ -812,11 +814,14 @@ def _resolve_metric(metric, kwds):
     return name, extra
 
 
-def cluster_distance_sums(X, labels, n_labels, metric="euclidean", *, working_memory=None, **kwds):
-    """Sum of distances from every sample to the members of every cluster.
+def cluster_distance_sums(
+    X, labels, n_labels, metric="euclidean", *, rows=None, working_memory=None, **kwds
+):
+    """Sum of distances from samples to the members of every cluster.
 
-    ``S[i, k] = sum_{j : labels[j] = k} d(x_i, x_j)``, the one quantity the
-    silhouette needs, computed without storing the n × n distance matrix.
+    ``S[r, k] = sum_{j : labels[j] = k} d(x_i, x_j)`` for the samples
+    ``i = rows.start + r``: the one quantity the silhouette needs, computed
+    without storing the n × n distance matrix.
 
     Parameters
     ----------
@@ -829,27 +834,32 @@ def cluster_distance_sums(X, labels, n_labels, metric="euclidean", *, working_me
         'euclidean' (and 'l2'), 'sqeuclidean', 'manhattan' ('cityblock',
         'l1'), 'chebyshev', 'minkowski' (keyword ``p``), 'cosine',
         'precomputed', or ``callable(x, y, **kwds) -> float``.
+    rows : slice or None
+        The samples whose sums are wanted (default: all).
     working_memory : float or None
         For a callable metric, MiB per block of rows computed in Python
         (default 2).
 
     Returns
     -------
-    ndarray of shape (n_samples, n_labels)
+    ndarray of shape (n_rows, n_labels)
     """
     name, extra = _resolve_metric(metric, kwds)
     n_samples = X.shape[0]
-    sums = np.zeros((n_samples, n_labels), dtype=np.float64)
+    rows = slice(0, n_samples) if rows is None else rows
+    sums = np.zeros((rows.stop - rows.start, n_labels), dtype=np.float64)
     if name == "precomputed":
-        kernels.accumulate_cluster_sums(X, 0, labels, sums)
+        kernels.accumulate_cluster_sums(np.ascontiguousarray(X[rows]), labels, sums)
         return sums
     if callable(name):
         mib = _DEFAULT_WORKING_MEMORY_MIB if working_memory is None else working_memory
-        block = max(1, min(n_samples, int(mib * 2**20) // (8 * n_samples)))
-        for start in range(0, n_samples, block):
-            rows = X[start : start + block]
-            D = np.array([[name(x, y, **extra) for y in X] for x in rows], dtype=np.float64)
-            kernels.accumulate_cluster_sums(D.reshape(len(rows), n_samples), start, labels, sums)
+        block = max(1, int(mib * 2**20) // (8 * n_samples))
+        for start in range(rows.start, rows.stop, block):
+            part = X[start : min(start + block, rows.stop)]
+            D = np.array([[name(x, y, **extra) for y in X] for x in part], dtype=np.float64)
+            D = D.reshape(len(part), n_samples)
+            offset = start - rows.start
+            kernels.accumulate_cluster_sums(D, labels, sums[offset : offset + len(part)])
         return sums
     if name == "cosine":
         norms = np.sqrt(np.einsum("ij,ij->i", X, X))
@@ -857,7 +867,7 @@ def cluster_distance_sums(X, labels, n_labels, metric="euclidean", *, working_me
         X = X / norms[:, None]
     XT = np.ascontiguousarray(X.T)
     code, p = _TILE_CODES[name], extra.get("p", 2.0)
-    kernels.cluster_distance_sums(X, XT, code, p, labels, _ROW_TILE, sums)
+    kernels.cluster_distance_sums(X, XT, code, p, labels, _ROW_TILE, rows.start, sums)
     return sums
 
 
@@ -872,8 +882,8 @@ def silhouette_samples(X, labels, *, metric="euclidean", **kwds):
 
     The distance matrix is never stored: each row is produced a tile of
     1024 columns at a time and added to per-cluster sums at once
-    (:func:`cluster_distance_sums`). Time O(n² d), memory O(n (d + k)) for
-    k clusters.
+    (:func:`cluster_distance_sums`). Time O(n² d), memory O(n d + n k) for
+    k clusters, with the n × k sums made in blocks of at most 64 MiB.
 
     Parameters
     ----------
@@ -909,13 +919,18 @@ def silhouette_samples(X, labels, *, metric="euclidean", **kwds):
         _check_precomputed(X, out_dtype)
     codes, label_freqs = _encode_for_X(labels, X.shape[0])
 
-    n_samples = X.shape[0]
-    sums = cluster_distance_sums(
-        X, codes, label_freqs.shape[0], name, working_memory=working_memory, **extra
-    )
+    n_samples, n_labels = X.shape[0], label_freqs.shape[0]
     intra = np.empty(n_samples, dtype=np.float64)
     inter = np.empty(n_samples, dtype=np.float64)
-    kernels.silhouette_from_sums(sums, codes, label_freqs, intra, inter)
+    # Usually one block; with very many clusters the n × k sums are made
+    # block by block, so memory stays O(block × k) rather than O(n²).
+    block = max(1, _SUMS_BYTES // (8 * n_labels))
+    for start in range(0, n_samples, block):
+        rows = slice(start, min(start + block, n_samples))
+        sums = cluster_distance_sums(
+            X, codes, n_labels, name, rows=rows, working_memory=working_memory, **extra
+        )
+        kernels.silhouette_from_sums(sums, start, codes, label_freqs, intra, inter)
 
     # a(i) is a mean over the *other* members of the cluster: n_A - 1 of them
     with np.errstate(divide="ignore", invalid="ignore"):

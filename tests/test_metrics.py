@@ -678,3 +678,24 @@ def test_docstring_examples():
 
     result = doctest.testmod(M, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 15 and result.failed == 0
+
+
+def test_silhouette_sums_in_row_blocks(monkeypatch):
+    """With many clusters the n × k sums are made in blocks of rows: same answer."""
+    from sklearn.metrics import pairwise_distances
+
+    X, _ = _blobs(90)
+    labels = np.arange(90) % 40  # 40 clusters of 2 or 3
+    expected = sk_metrics.silhouette_samples(X, labels)
+    monkeypatch.setattr(M, "_SUMS_BYTES", 8 * 40 * 7)  # 7 rows per block
+    np.testing.assert_allclose(M.silhouette_samples(X, labels), expected, atol=ATOL)
+    D = pairwise_distances(X)
+    np.testing.assert_allclose(
+        M.silhouette_samples(D, labels, metric="precomputed"), expected, atol=ATOL
+    )
+
+    def l2(x, y):
+        return float(np.sqrt(((x - y) ** 2).sum()))
+
+    got = M.silhouette_samples(X, labels, metric=l2, working_memory=0.001)
+    np.testing.assert_allclose(got, expected, atol=ATOL)
