@@ -618,12 +618,12 @@ def linear_sum_assignment(cost_matrix, maximize=False):
     cost = np.asarray(cost_matrix)
     if cost.ndim != 2:
         raise ValueError(f"expected a matrix (2-D array), got a {cost.ndim} array")
-    cost = cost.astype(np.float64)
+    cost = cost.astype(np.float64, copy=False)  # the caller's array is only read
     transposed = cost.shape[0] > cost.shape[1]
     if transposed:
         cost = cost.T  # the solver wants at least as many columns as rows
     if maximize:
-        cost = -cost
+        cost = -cost  # a new array
     if np.isnan(cost).any() or np.isneginf(cost).any():
         raise ValueError("matrix contains invalid numeric entries")
     if cost.size == 0:

@@ -699,3 +699,15 @@ def test_silhouette_sums_in_row_blocks(monkeypatch):
 
     got = M.silhouette_samples(X, labels, metric=l2, working_memory=0.001)
     np.testing.assert_allclose(got, expected, atol=ATOL)
+
+
+def test_warmup_compiles_the_metrics_kernels():
+    import purecluster
+
+    timings = purecluster.warmup(dtypes=("float64",))
+    assert ("metrics", "float64") in timings
+    cost = np.array([[3.0, 1.0], [1.0, 3.0]])
+    before = cost.copy()
+    M.linear_sum_assignment(cost)
+    M.linear_sum_assignment(cost, maximize=True)
+    np.testing.assert_array_equal(cost, before)
