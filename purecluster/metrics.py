@@ -897,6 +897,8 @@ def silhouette_samples(X, labels, *, metric="euclidean", **kwds):
     **kwds
         ``working_memory`` (MiB per block of rows, for a callable metric),
         and ``p`` for 'minkowski' or the callable's keyword arguments.
+        ``n_jobs`` is accepted and ignored (the kernels use Numba's threads;
+        see ``numba.set_num_threads``).
 
     Returns
     -------
@@ -911,6 +913,7 @@ def silhouette_samples(X, labels, *, metric="euclidean", **kwds):
     """
     kwds = dict(kwds)
     working_memory = kwds.pop("working_memory", None)
+    kwds.pop("n_jobs", None)  # scikit-learn's; Numba's threads are used instead
     name, extra = _resolve_metric(metric, kwds)
     X, labels = _check_X_labels(X, labels)
     out_dtype = X.dtype
