@@ -65,16 +65,19 @@ def contingency_counts(class_idx, cluster_idx, n_classes, n_clusters):
 # expected mutual information
 # ---------------------------------------------------------------------------
 @jit
-def log_factorials(n):
-    """``out[k] = log(k!)`` for k = 0..n, as ``lgamma(k + 1)``.
+def log_binomial(n, k):
+    """``log C(n, k)``, as ``sum_{t=1}^{k} log((n - k + t) / t)`` with k <= n - k.
 
-    One table lookup then replaces each of the many log-gamma calls in the
-    expected-mutual-information sum.
+    A sum of small logarithms: its rounding error grows with min(k, n - k)
+    only, unlike ``lgamma(n+1) - lgamma(k+1) - lgamma(n-k+1)``, whose terms
+    are huge for large n and cancel (an error of one unit in the last place
+    of ``log(20000!)`` ≈ 1.8e5 is already 3e-11).
     """
-    out = np.empty(n + 1, dtype=np.float64)
-    for k in range(n + 1):
-        out[k] = math.lgamma(k + 1.0)
-    return out
+    k = min(k, n - k)
+    total = 0.0
+    for t in range(1, k + 1):
+        total += math.log((n - k + t) / t)
+    return total
 
 
 @jit(parallel=True)
@@ -85,18 +88,28 @@ def expected_mutual_information(a_values, a_counts, b_values, b_counts, n_sample
     the number of samples ``n_ij`` shared by a class of size ``a`` and a
     cluster of size ``b`` among ``N`` samples has probability::
 
-        P(n_ij) = a! b! (N-a)! (N-b)! / (N! n_ij! (a-n_ij)! (b-n_ij)! (N-a-b+n_ij)!)
+        P(n_ij) = C(a, n_ij) C(N - a, b - n_ij) / C(N, b)
 
     and::
 
         EMI = sum_i sum_j sum_{n_ij = max(1, a_i+b_j-N)}^{min(a_i, b_j)}
                   n_ij/N * log(N n_ij / (a_i b_j)) * P(n_ij)
 
-    The inner sum depends on a class and a cluster only through their sizes,
-    so it is computed once per pair of *distinct* sizes and weighted by how
-    many classes and clusters have those sizes. With many clusters of similar
-    size (1000 clusters of ~10 samples) this divides the work by orders of
-    magnitude compared with looping over every (class, cluster) pair.
+    Two savings and one accuracy measure:
+
+    * the inner sum depends on a class and a cluster only through their
+      sizes, so it is computed once per pair of *distinct* sizes and weighted
+      by how many classes and clusters have those sizes (1000 clusters of
+      ~20 samples have ~35 distinct sizes: ~1000× less work);
+    * ``log P`` is computed once per pair, at the first n_ij, and then
+      updated with the ratio of consecutive probabilities::
+
+          P(n+1) / P(n) = (a - n)(b - n) / ((n + 1)(N - a - b + n + 1))
+
+      (one log per term instead of several log-gamma calls);
+    * the first ``log P`` is a sum of small logarithms
+      (:func:`log_binomial`), not a difference of huge log-factorials, so
+      it is accurate to ~1e-14 rather than ~1e-11 when N is large.
 
     Parameters
     ----------
@@ -113,7 +126,6 @@ def expected_mutual_information(a_values, a_counts, b_values, b_counts, n_sample
         The expected mutual information, in nats.
     """
     N = n_samples
-    lf = log_factorials(N)  # lf[k] = log(k!)
     log_N = math.log(N)
     n_a = a_values.shape[0]
     n_b = b_values.shape[0]
@@ -125,17 +137,19 @@ def expected_mutual_information(a_values, a_counts, b_values, b_counts, n_sample
         total_a = 0.0
         for ib in range(n_b):
             b = b_values[ib]
-            # the factorials that do not depend on n_ij (numerator of P)
-            fixed = lf[a] + lf[b] + lf[N - a] + lf[N - b]
             log_a = math.log(a)
             log_b = math.log(b)
+            first = max(1, a - N + b)
+            log_p = log_binomial(a, first) + log_binomial(N - a, b - first) - log_binomial(N, b)
             inner = 0.0
-            for nij in range(max(1, a - N + b), min(a, b) + 1):
-                # log P(n_ij), the terms subtracted one by one in this order
-                log_p = fixed - (lf[nij] + lf[N]) - lf[a - nij] - lf[b - nij]
-                log_p -= lf[N - a - b + nij]
+            last = min(a, b)
+            for nij in range(first, last + 1):
                 log_ratio = (log_N + math.log(nij)) - log_a - log_b
                 inner += (nij / N) * log_ratio * math.exp(log_p)
+                if nij < last:  # move log P to n_ij + 1
+                    up = (a - nij) * (b - nij)
+                    down = (nij + 1.0) * (N - a - b + nij + 1.0)
+                    log_p += math.log(up / down)
             total_a += b_counts[ib] * inner
         partial[ia] = a_counts[ia] * total_a
     emi = 0.0
