@@ -5,7 +5,8 @@ Entry points (all take and return plain arrays and scalars):
 * :func:`contingency_counts`: the class × cluster count table, O(n).
 * :func:`expected_mutual_information`: E[MI] of two labelings under the
   permutation model, O(#distinct row sums × #distinct column sums × max size).
-* :func:`distance_row`: part of one row of a distance matrix.
+* :func:`distance_row`: part of one row of a distance matrix;
+  :func:`distances_from_gram`: rows of one from a BLAS Gram product.
 * :func:`cluster_distance_sums` (or :func:`accumulate_cluster_sums` for a
   given matrix), :func:`silhouette_from_sums`: per-sample sums of distances
   to each cluster without storing the distance matrix, then the mean
@@ -222,6 +223,43 @@ def distance_row(X, XT, i, col_start, metric, p, out):
             out[c] = min(max(1.0 - out[c], 0.0), 2.0)
         if col_start <= i < col_start + n_cols:
             out[i - col_start] = 0.0
+
+
+@jit(parallel=True)
+def distances_from_gram(G, sq_norms, row_start, metric):
+    """Turn a block of the Gram matrix into distances, in place.
+
+    For many features a BLAS product ``G = X[rows] @ X.T`` (made by NumPy
+    between kernels) is far faster than forming differences, and then::
+
+        euclidean   d = sqrt(max(||x||² + ||y||² - 2 x·y, 0))
+        sqeuclidean d = max(||x||² + ||y||² - 2 x·y, 0)
+        cosine      d = min(max(1 - x·y, 0), 2)   (rows of unit norm)
+
+    with ``d(i, i)`` set to exactly 0.
+
+    Parameters
+    ----------
+    G : float64 array of shape (n_rows, n_samples)  INOUT
+        ``G[r, j] = x_{row_start + r} · x_j`` on entry, distances on return.
+    sq_norms : float64 array of shape (n_samples,)  IN
+        ``||x_j||²`` (unused for cosine).
+    row_start : int
+    metric : int
+        EUCLIDEAN, SQEUCLIDEAN or COSINE.
+    """
+    n_rows, n_samples = G.shape
+    for r in prange(n_rows):
+        i = row_start + r
+        if metric == COSINE:
+            for j in range(n_samples):
+                G[r, j] = min(max(1.0 - G[r, j], 0.0), 2.0)
+        else:
+            xx = sq_norms[i]
+            for j in range(n_samples):
+                d2 = max(-2.0 * G[r, j] + xx + sq_norms[j], 0.0)
+                G[r, j] = math.sqrt(d2) if metric == EUCLIDEAN else d2
+        G[r, i] = 0.0
 
 
 # ---------------------------------------------------------------------------

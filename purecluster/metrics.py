@@ -73,6 +73,11 @@ _AVERAGE_METHODS = StrOptions({"arithmetic", "max", "min", "geometric"})
 # distances per thread.
 _DEFAULT_WORKING_MEMORY_MIB = 2
 _ROW_TILE = 1024
+# From this many features on, euclidean and cosine distances come from a BLAS
+# Gram product (blocks of rows of at most _GRAM_BLOCK_BYTES): measured 2x
+# faster than differences at 1000 features, 2x slower at 64.
+_GRAM_MIN_FEATURES = 128
+_GRAM_BLOCK_BYTES = 64 * 2**20
 # The per-cluster sums of one block of samples hold at most this many bytes.
 _SUMS_BYTES = 64 * 2**20
 
@@ -865,8 +870,21 @@ def cluster_distance_sums(
         norms = np.sqrt(np.einsum("ij,ij->i", X, X))
         norms[norms == 0.0] = 1.0  # a zero vector stays zero
         X = X / norms[:, None]
-    XT = np.ascontiguousarray(X.T)
     code, p = _TILE_CODES[name], extra.get("p", 2.0)
+    if name in ("euclidean", "sqeuclidean", "cosine") and X.shape[1] >= _GRAM_MIN_FEATURES:
+        # Many features: one BLAS product per block of rows beats differences.
+        sq_norms = np.einsum("ij,ij->i", X, X)
+        block = max(1, _GRAM_BLOCK_BYTES // (8 * n_samples))
+        for start in range(rows.start, rows.stop, block):
+            stop = min(start + block, rows.stop)
+            # all rows at once: NumPy computes X @ X.T by a symmetric rank-k
+            # update (syrk), half the work of a general product
+            G = X @ X.T if stop - start == n_samples else X[start:stop] @ X.T
+            kernels.distances_from_gram(G, sq_norms, start, code)
+            offset = start - rows.start
+            kernels.accumulate_cluster_sums(G, labels, sums[offset : offset + stop - start])
+        return sums
+    XT = np.ascontiguousarray(X.T)
     kernels.cluster_distance_sums(X, XT, code, p, labels, _ROW_TILE, rows.start, sums)
     return sums
 
@@ -882,8 +900,10 @@ def silhouette_samples(X, labels, *, metric="euclidean", **kwds):
 
     The distance matrix is never stored: each row is produced a tile of
     1024 columns at a time and added to per-cluster sums at once
-    (:func:`cluster_distance_sums`). Time O(n² d), memory O(n d + n k) for
-    k clusters, with the n × k sums made in blocks of at most 64 MiB.
+    (:func:`cluster_distance_sums`); from 128 features on, euclidean and
+    cosine distances come from one BLAS product per block of rows instead.
+    Time O(n² d), memory O(n d + n k) for k clusters, with the n × k sums
+    made in blocks of at most 64 MiB.
 
     Parameters
     ----------
