@@ -1125,5 +1125,7 @@ def _warmup(dtype):
     for metric in ("euclidean", "cosine", "manhattan"):
         silhouette_samples(X, labels, metric=metric)
     if np.dtype(dtype) == np.float64:
+        # many features: the BLAS Gram path and its kernels
+        silhouette_samples(np.tile(X, (1, _GRAM_MIN_FEATURES // 2)), labels)
         adjusted_mutual_info_score(labels, [0, 1, 1, 1, 2])
         match_labels(labels, [0, 1, 1, 1, 2], method="hungarian")
