@@ -6,9 +6,12 @@ kernels short enough to read and a trace of what each algorithm did.
 
 from ._jit import warmup
 from ._version import __version__
+from .dbscan import DBSCAN, dbscan
 from .exceptions import ConvergenceWarning, NotFittedError
 
 __all__ = [
+    "DBSCAN",
+    "dbscan",
     "ConvergenceWarning",
     "NotFittedError",
     "__version__",

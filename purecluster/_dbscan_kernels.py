@@ -1,0 +1,508 @@
+"""Jitted loops of DBSCAN: distances, the grid of cells, core points, union–find, borders.
+
+Two ways to find eps-neighbours, both exact and both O(n) in memory beyond the
+input (no point's neighbour list is ever stored):
+
+* the **grid** (low-dimensional Minkowski metrics): points are sorted by the
+  cell of side ``eps / d**(1/p)`` they fall in; a point's neighbours can only
+  lie in the few cells around its own, and two points of one cell are always
+  neighbours. Entry points: :func:`cell_coordinates`, :func:`counting_sort`,
+  :func:`grid_core_flags`, :func:`grid_cell_links`, :func:`union_linked_cells`,
+  :func:`grid_border_labels`, :func:`grid_neighbours`.
+* **blocks** (any metric, any dimension): a block of rows against all columns
+  gives a boolean "within eps" matrix (:func:`within_block`, or NumPy for the
+  BLAS-based metrics), consumed by :func:`block_weighted_counts`,
+  :func:`block_union` and :func:`block_border_labels`.
+
+Reduced distances ("rdist") are compared with a reduced radius, as scikit-learn
+does, so that no square root or power is taken per pair:
+
+=====  ==========  =============================  ===================
+code   metric      rdist(x, y)                    threshold
+=====  ==========  =============================  ===================
+0      euclidean   sum_k (x_k - y_k)^2            eps^2
+1      manhattan   sum_k |x_k - y_k|              eps
+2      chebyshev   max_k |x_k - y_k|              eps
+3      minkowski   sum_k |x_k - y_k|^p            eps^p
+=====  ==========  =============================  ===================
+"""
+
+import numpy as np
+from numba import prange
+
+from ._jit import jit
+
+EUCLIDEAN = 0
+MANHATTAN = 1
+CHEBYSHEV = 2
+MINKOWSKI = 3
+
+
+# ---------------------------------------------------------------------------
+# distances
+# ---------------------------------------------------------------------------
+@jit
+def reduced_distance(X, i, Y, j, metric, p, single):
+    """Reduced distance between rows ``X[i]`` and ``Y[j]`` (see the module table).
+
+    Parameters
+    ----------
+    X, Y : ndarray of shape (_, n_features), float32 or float64 (IN)
+    i, j : int
+    metric : int
+        0 euclidean, 1 manhattan, 2 chebyshev, 3 minkowski.
+    p : float
+        The Minkowski power (used by code 3 only).
+    single : bool
+        Reproduce scikit-learn's float32 brute-force arithmetic: differences
+        rounded to float32 and the total rounded to float32. Otherwise every
+        difference is taken in float64 (scikit-learn's trees upcast to float64).
+
+    Returns
+    -------
+    float
+    """
+    acc = 0.0
+    for k in range(X.shape[1]):
+        if single:
+            t = abs(float(X[i, k] - Y[j, k]))
+        else:
+            t = abs(float(X[i, k]) - float(Y[j, k]))
+        if metric == 0:
+            acc += t * t
+        elif metric == 1:
+            acc += t
+        elif metric == 2:
+            if t > acc:
+                acc = t
+        else:
+            acc += t**p
+    if single:
+        acc = float(np.float32(acc))
+    return acc
+
+
+@jit(parallel=True)
+def within_block(X, rows, Y, metric, p, single, threshold, out):
+    """Which pairs (row of ``X[rows]``, row of ``Y``) are eps-neighbours.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, d) (IN)
+    rows : ndarray of shape (m,), int64 (IN)
+        The rows of ``X`` making up the block.
+    Y : ndarray of shape (n_cols, d) (IN)
+    metric, p, single : see :func:`reduced_distance`
+    threshold : float
+        The reduced radius.
+    out : ndarray of shape (m, n_cols), bool (OUT)
+        ``out[a, b] = rdist(X[rows[a]], Y[b]) <= threshold``.
+    """
+    for a in prange(rows.shape[0]):
+        i = rows[a]
+        for b in range(Y.shape[0]):
+            out[a, b] = reduced_distance(X, i, Y, b, metric, p, single) <= threshold
+
+
+# ---------------------------------------------------------------------------
+# blocked brute force: consumers of a boolean "within eps" block
+# ---------------------------------------------------------------------------
+@jit(parallel=True)
+def block_weighted_counts(within, weights, out):
+    """Weighted neighbourhood size of each row of a block.
+
+    ``out[a] = sum_b within[a, b] * weights[b]``, summed in column order in
+    float64 so the result does not depend on the thread count.
+
+    Parameters
+    ----------
+    within : ndarray of shape (m, n), bool (IN)
+    weights : ndarray of shape (n,) (IN)
+    out : ndarray of shape (m,), float64 (OUT)
+    """
+    for a in prange(within.shape[0]):
+        acc = 0.0
+        for b in range(within.shape[1]):
+            if within[a, b]:
+                acc += float(weights[b])
+        out[a] = acc
+
+
+@jit
+def find_root(parent, x):
+    """Root of ``x`` in the union–find forest ``parent`` (INOUT), halving paths."""
+    while parent[x] != x:
+        parent[x] = parent[parent[x]]
+        x = parent[x]
+    return x
+
+
+@jit
+def union(parent, a, b):
+    """Join the sets of ``a`` and ``b``; the smaller root becomes the root (deterministic)."""
+    ra = find_root(parent, a)
+    rb = find_root(parent, b)
+    if ra < rb:
+        parent[rb] = ra
+    elif rb < ra:
+        parent[ra] = rb
+
+
+@jit
+def block_union(within, row_ids, col_ids, parent):
+    """Union every pair of core points marked in a core-rows × core-columns block.
+
+    Parameters
+    ----------
+    within : ndarray of shape (m, c), bool (IN)
+    row_ids : ndarray of shape (m,), int64 (IN)
+        Union–find ids of the block's rows.
+    col_ids : ndarray of shape (c,), int64 (IN)
+        Union–find ids of the columns.
+    parent : ndarray of shape (n_ids,), int64 (INOUT)
+    """
+    for a in range(within.shape[0]):
+        for b in range(within.shape[1]):
+            if within[a, b]:
+                union(parent, row_ids[a], col_ids[b])
+
+
+@jit(parallel=True)
+def block_border_labels(within, col_labels, out):
+    """scikit-learn's border rule on a non-core-rows × core-columns block.
+
+    A non-core point takes the smallest cluster label among the core points
+    within eps of it (-1, noise, if there is none): clusters are numbered in
+    the order scikit-learn grows them, and the first one to grow claims it.
+
+    Parameters
+    ----------
+    within : ndarray of shape (m, c), bool (IN)
+    col_labels : ndarray of shape (c,), int64 (IN)
+        Cluster label of each core column.
+    out : ndarray of shape (m,), int64 (OUT)
+    """
+    for a in prange(within.shape[0]):
+        best = -1
+        for b in range(within.shape[1]):
+            if within[a, b] and (best < 0 or col_labels[b] < best):
+                best = col_labels[b]
+        out[a] = best
+
+
+# ---------------------------------------------------------------------------
+# the grid
+# ---------------------------------------------------------------------------
+@jit(parallel=True)
+def cell_coordinates(X, origin, side, out):
+    """Integer cell coordinates ``out[i, k] = floor((X[i, k] - origin[k]) / side)``.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, d) (IN)
+    origin : ndarray of shape (d,), float64 (IN)
+    side : float
+    out : ndarray of shape (n, d), int64 (OUT)
+    """
+    for i in prange(X.shape[0]):
+        for k in range(X.shape[1]):
+            out[i, k] = np.int64(np.floor((float(X[i, k]) - origin[k]) / side))
+
+
+@jit
+def counting_sort(keys, n_keys):
+    """Stable counting sort of small non-negative integer keys, O(n + n_keys).
+
+    Parameters
+    ----------
+    keys : ndarray of shape (n,), int64 (IN)
+    n_keys : int
+        Every key is in ``[0, n_keys)``.
+
+    Returns
+    -------
+    order : ndarray of shape (n,), int64
+        ``keys[order]`` is sorted; equal keys keep their index order.
+    """
+    counts = np.zeros(n_keys + 1, dtype=np.int64)
+    for i in range(keys.shape[0]):
+        counts[keys[i] + 1] += 1
+    for k in range(n_keys):
+        counts[k + 1] += counts[k]
+    order = np.empty(keys.shape[0], dtype=np.int64)
+    for i in range(keys.shape[0]):
+        order[counts[keys[i]]] = i
+        counts[keys[i]] += 1
+    return order
+
+
+@jit
+def neighbour_cell(c, offset, cell_coords, cell_keys, extents, strides):
+    """Index of the cell at ``cell_coords[c] + offset``, or -1 if it holds no point.
+
+    Cells are found by binary search in the sorted ``cell_keys``, which works
+    the same with and without the JIT (no hash map needed).
+    """
+    key = cell_keys[c]
+    for k in range(offset.shape[0]):
+        q = cell_coords[c, k] + offset[k]
+        if q < 0 or q >= extents[k]:
+            return -1
+        key += offset[k] * strides[k]
+    pos = np.searchsorted(cell_keys, key)
+    if pos < cell_keys.shape[0] and cell_keys[pos] == key:
+        return pos
+    return -1
+
+
+@jit(parallel=True)
+def grid_core_flags(
+    Xs, ws, cell_start, cell_coords, cell_keys, extents, strides, offsets,
+    metric, p, threshold, min_samples, is_core,
+):
+    """Core flags of points sorted by cell: weighted eps-neighbourhood >= min_samples.
+
+    A cell's points are all within eps of each other (its diagonal is shorter
+    than eps), so each starts with the cell's own weight and only the cells
+    around it are scanned; a cell whose weight alone reaches ``min_samples``
+    is core without any distance computed. The scan stops as soon as the
+    count reaches ``min_samples`` (weights are non-negative, so the count
+    only grows). Each cell writes only its own points: the parallel loop is
+    race-free and its result independent of the thread count.
+
+    Parameters
+    ----------
+    Xs : ndarray of shape (n, d) (IN)
+        The points, sorted by cell.
+    ws : ndarray of shape (n,) (IN)
+        Their weights (non-negative).
+    cell_start : ndarray of shape (n_cells + 1,), int64 (IN)
+        Cell ``c`` holds points ``cell_start[c]:cell_start[c + 1]``.
+    cell_coords : ndarray of shape (n_cells, d), int64 (IN)
+    cell_keys : ndarray of shape (n_cells,), int64 (IN), sorted
+    extents, strides : ndarray of shape (d,), int64 (IN)
+        Number of cells along each axis and the key strides.
+    offsets : ndarray of shape (n_offsets, d), int64 (IN)
+        Relative positions of the cells that may hold neighbours (own cell excluded).
+    metric, p, threshold : see :func:`within_block`
+    min_samples : int
+    is_core : ndarray of shape (n,), bool (OUT)
+    """
+    n_cells = cell_start.shape[0] - 1
+    for c in prange(n_cells):
+        a = cell_start[c]
+        b = cell_start[c + 1]
+        own = 0.0
+        for i in range(a, b):
+            own += float(ws[i])
+        if own >= min_samples:
+            for i in range(a, b):
+                is_core[i] = True
+            continue
+        around = np.empty(offsets.shape[0], dtype=np.int64)
+        m = 0
+        for t in range(offsets.shape[0]):
+            cc = neighbour_cell(c, offsets[t], cell_coords, cell_keys, extents, strides)
+            if cc >= 0:
+                around[m] = cc
+                m += 1
+        for i in range(a, b):
+            acc = own
+            for t in range(m):
+                if acc >= min_samples:
+                    break
+                cc = around[t]
+                for j in range(cell_start[cc], cell_start[cc + 1]):
+                    if reduced_distance(Xs, i, Xs, j, metric, p, False) <= threshold:
+                        acc += float(ws[j])
+                        if acc >= min_samples:
+                            break
+            is_core[i] = acc >= min_samples
+
+
+@jit
+def cells_linked(Xs, is_core, a0, a1, b0, b1, metric, p, threshold):
+    """Whether some core point of one cell is within eps of a core point of another."""
+    for i in range(a0, a1):
+        if not is_core[i]:
+            continue
+        for j in range(b0, b1):
+            if is_core[j] and reduced_distance(Xs, i, Xs, j, metric, p, False) <= threshold:
+                return True
+    return False
+
+
+@jit(parallel=True)
+def grid_cell_links(
+    Xs, is_core, cell_start, cell_has_core, cell_coords, cell_keys, extents, strides,
+    half_offsets, metric, p, threshold, links,
+):
+    """Which neighbouring core cells are joined by a pair of core points.
+
+    Only half of the offsets are tried (the other half is the same pairs seen
+    from the other cell). All core points of one cell belong to one cluster,
+    so clusters are unions of cells and one linking pair per cell pair is
+    enough (the search stops there).
+
+    Parameters
+    ----------
+    half_offsets : ndarray of shape (n_half, d), int64 (IN)
+    cell_has_core : ndarray of shape (n_cells,), bool (IN)
+    links : ndarray of shape (n_cells, n_half), uint8 (OUT)
+        1 where cell ``c`` and the cell at ``half_offsets[t]`` are linked.
+    Other parameters as in :func:`grid_core_flags`.
+    """
+    n_cells = cell_start.shape[0] - 1
+    for c in prange(n_cells):
+        for t in range(half_offsets.shape[0]):
+            links[c, t] = 0
+        if not cell_has_core[c]:
+            continue
+        for t in range(half_offsets.shape[0]):
+            cc = neighbour_cell(c, half_offsets[t], cell_coords, cell_keys, extents, strides)
+            if cc >= 0 and cell_has_core[cc]:
+                if cells_linked(
+                    Xs, is_core, cell_start[c], cell_start[c + 1],
+                    cell_start[cc], cell_start[cc + 1], metric, p, threshold,
+                ):
+                    links[c, t] = 1
+
+
+@jit
+def union_linked_cells(links, cell_coords, cell_keys, extents, strides, half_offsets, parent):
+    """Serial union–find over the links found by :func:`grid_cell_links` (INOUT ``parent``)."""
+    for c in range(links.shape[0]):
+        for t in range(links.shape[1]):
+            if links[c, t]:
+                cc = neighbour_cell(c, half_offsets[t], cell_coords, cell_keys, extents, strides)
+                union(parent, c, cc)
+
+
+@jit
+def smallest_core_index(is_core, order, cell_of, parent, out):
+    """For each union–find root, the smallest original index of a core point below it.
+
+    scikit-learn starts a new cluster at each core point not yet labelled, in
+    index order: clusters are therefore numbered by their smallest core index.
+
+    Parameters
+    ----------
+    is_core : ndarray of shape (n,), bool (IN), in sorted order
+    order : ndarray of shape (n,), int64 (IN)
+        Original index of each sorted point.
+    cell_of : ndarray of shape (n,), int64 (IN)
+        Cell of each sorted point.
+    parent : ndarray of shape (n_cells,), int64 (INOUT, paths halved)
+    out : ndarray of shape (n_cells,), int64 (INOUT)
+        Initialised to n; receives the minimum at each root.
+    """
+    for s in range(is_core.shape[0]):
+        if is_core[s]:
+            r = find_root(parent, cell_of[s])
+            if order[s] < out[r]:
+                out[r] = order[s]
+
+
+@jit(parallel=True)
+def grid_border_labels(
+    Xs, is_core, cell_start, cell_label, cell_coords, cell_keys, extents, strides,
+    offsets, metric, p, threshold, labels,
+):
+    """Labels of the points sorted by cell: core points their cell's, others by the border rule.
+
+    A non-core point takes the smallest label among the core cells holding a
+    core point within eps of it (noise, -1, if none). The candidate cells are
+    visited in increasing label order, so the first hit is the answer.
+
+    Parameters
+    ----------
+    cell_label : ndarray of shape (n_cells,), int64 (IN)
+        Cluster of each cell's core points, -1 for cells without any.
+    labels : ndarray of shape (n,), int64 (OUT)
+    Other parameters as in :func:`grid_core_flags`.
+    """
+    n_cells = cell_start.shape[0] - 1
+    for c in prange(n_cells):
+        a = cell_start[c]
+        b = cell_start[c + 1]
+        all_core = True
+        for i in range(a, b):
+            if is_core[i]:
+                labels[i] = cell_label[c]
+            else:
+                all_core = False
+        if all_core:
+            continue
+        # candidate core cells (own included), sorted by label (insertion sort: few)
+        cand = np.empty(offsets.shape[0] + 1, dtype=np.int64)
+        m = 0
+        for t in range(offsets.shape[0] + 1):
+            if t == offsets.shape[0]:
+                cc = np.int64(c)  # (a prange index is unsigned: keep cc one type)
+            else:
+                cc = neighbour_cell(c, offsets[t], cell_coords, cell_keys, extents, strides)
+            if cc < 0 or cell_label[cc] < 0:
+                continue
+            u = m
+            while u > 0 and cell_label[cand[u - 1]] > cell_label[cc]:
+                cand[u] = cand[u - 1]
+                u -= 1
+            cand[u] = cc
+            m += 1
+        for i in range(a, b):
+            if is_core[i]:
+                continue
+            best = -1
+            for t in range(m):
+                cc = cand[t]
+                for j in range(cell_start[cc], cell_start[cc + 1]):
+                    if is_core[j] and reduced_distance(Xs, i, Xs, j, metric, p, False) <= threshold:
+                        best = cell_label[cc]
+                        break
+                if best >= 0:
+                    break
+            labels[i] = best
+
+
+@jit
+def grid_neighbours(
+    Xs, s, cell_of, cell_start, cell_coords, cell_keys, extents, strides, offsets,
+    metric, p, threshold, out,
+):
+    """Sorted positions of the eps-neighbours of sorted point ``s`` (for the trace).
+
+    Parameters
+    ----------
+    out : ndarray of shape (n,), int64 (OUT)
+        Receives the positions in its first entries.
+
+    Returns
+    -------
+    int
+        The number of neighbours written.
+    """
+    c = cell_of[s]
+    m = 0
+    for t in range(offsets.shape[0] + 1):
+        if t == offsets.shape[0]:
+            cc = c
+        else:
+            cc = neighbour_cell(c, offsets[t], cell_coords, cell_keys, extents, strides)
+        if cc < 0:
+            continue
+        for j in range(cell_start[cc], cell_start[cc + 1]):
+            if reduced_distance(Xs, s, Xs, j, metric, p, False) <= threshold:
+                out[m] = j
+                m += 1
+    return m
+
+
+@jit
+def flatten_forest(parent):
+    """Point every node of the union–find forest straight at its root (INOUT ``parent``).
+
+    Roots are the smallest index of their set and ``parent[x] <= x`` always
+    holds, so one pass in index order finishes each node after its parent.
+    """
+    for x in range(parent.shape[0]):
+        parent[x] = parent[parent[x]]
