@@ -7,8 +7,8 @@ input (no point's neighbour list is ever stored):
   cell of side ``eps / d**(1/p)`` they fall in; a point's neighbours can only
   lie in the few cells around its own, and two points of one cell are always
   neighbours. Entry points: :func:`cell_coordinates`, :func:`counting_sort`,
-  :func:`grid_core_flags`, :func:`grid_cell_links`, :func:`union_linked_cells`,
-  :func:`grid_border_labels`, :func:`grid_neighbours`.
+  :func:`grid_core_flags`, :func:`grid_union_cells`, :func:`grid_border_labels`,
+  :func:`grid_neighbours`.
 * **blocks** (any metric, any dimension): a block of rows against all columns
   gives a boolean "within eps" matrix (:func:`within_block`, or NumPy for the
   BLAS-based metrics), consumed by :func:`block_weighted_counts`,
@@ -255,10 +255,36 @@ def neighbour_cell(c, offset, cell_coords, cell_keys, extents, strides):
     return -1
 
 
+@jit
+def gap_to_cell(Xs, i, cell_coords, cc, origin, side, metric, p):
+    """Reduced distance from point ``Xs[i]`` to the box of cell ``cc`` (a lower bound).
+
+    Each per-axis gap is shrunk by a millionth of a cell so that rounding in
+    the cell assignment can never make the bound exceed a true distance.
+    """
+    acc = 0.0
+    for k in range(Xs.shape[1]):
+        lo = origin[k] + cell_coords[cc, k] * side
+        x = float(Xs[i, k])
+        t = max(lo - x, x - (lo + side), 0.0) - 1e-6 * side
+        if t <= 0.0:
+            continue
+        if metric == 0:
+            acc += t * t
+        elif metric == 1:
+            acc += t
+        elif metric == 2:
+            if t > acc:
+                acc = t
+        else:
+            acc += t**p
+    return acc
+
+
 @jit(parallel=True)
 def grid_core_flags(
     Xs, ws, cell_start, cell_coords, cell_keys, extents, strides, offsets,
-    metric, p, threshold, min_samples, is_core,
+    origin, side, metric, p, threshold, min_samples, is_core,
 ):
     """Core flags of points sorted by cell: weighted eps-neighbourhood >= min_samples.
 
@@ -284,6 +310,10 @@ def grid_core_flags(
         Number of cells along each axis and the key strides.
     offsets : ndarray of shape (n_offsets, d), int64 (IN)
         Relative positions of the cells that may hold neighbours (own cell excluded).
+    origin : ndarray of shape (d,), float64 (IN)
+        Corner of cell (0, ..., 0).
+    side : float
+        Cell side; a cell whose box is farther than eps from a point is skipped.
     metric, p, threshold : see :func:`within_block`
     min_samples : int
     is_core : ndarray of shape (n,), bool (OUT)
@@ -312,6 +342,8 @@ def grid_core_flags(
                 if acc >= min_samples:
                     break
                 cc = around[t]
+                if gap_to_cell(Xs, i, cell_coords, cc, origin, side, metric, p) > threshold:
+                    continue
                 for j in range(cell_start[cc], cell_start[cc + 1]):
                     if reduced_distance(Xs, i, Xs, j, metric, p, False) <= threshold:
                         acc += float(ws[j])
@@ -321,60 +353,61 @@ def grid_core_flags(
 
 
 @jit
-def cells_linked(Xs, is_core, a0, a1, b0, b1, metric, p, threshold):
-    """Whether some core point of one cell is within eps of a core point of another."""
-    for i in range(a0, a1):
+def cells_linked(Xs, is_core, c, cc, cell_start, cell_coords, origin, side, metric, p, threshold):
+    """Whether some core point of cell ``c`` is within eps of a core point of cell ``cc``.
+
+    Points farther than eps from the other cell's box are skipped before any
+    pairwise distance: for cells that only touch at a corner, that leaves a
+    handful of candidates instead of every pair.
+    """
+    for i in range(cell_start[c], cell_start[c + 1]):
         if not is_core[i]:
             continue
-        for j in range(b0, b1):
+        if gap_to_cell(Xs, i, cell_coords, cc, origin, side, metric, p) > threshold:
+            continue
+        for j in range(cell_start[cc], cell_start[cc + 1]):
             if is_core[j] and reduced_distance(Xs, i, Xs, j, metric, p, False) <= threshold:
                 return True
     return False
 
 
-@jit(parallel=True)
-def grid_cell_links(
+@jit
+def grid_union_cells(
     Xs, is_core, cell_start, cell_has_core, cell_coords, cell_keys, extents, strides,
-    half_offsets, metric, p, threshold, links,
+    half_offsets, origin, side, metric, p, threshold, parent,
 ):
-    """Which neighbouring core cells are joined by a pair of core points.
+    """Union–find over core cells joined by a pair of core points (INOUT ``parent``).
 
-    Only half of the offsets are tried (the other half is the same pairs seen
-    from the other cell). All core points of one cell belong to one cluster,
-    so clusters are unions of cells and one linking pair per cell pair is
-    enough (the search stops there).
+    All core points of one cell are within eps of each other, so clusters are
+    unions of cells, and one linking pair per pair of cells is enough. Only
+    half of the offsets are tried (the other half is the same pairs seen from
+    the other cell), nearest first; a pair of cells already in one set is
+    skipped without any distance computed, which in dense regions skips
+    nearly all of them.
 
     Parameters
     ----------
-    half_offsets : ndarray of shape (n_half, d), int64 (IN)
+    half_offsets : ndarray of shape (n_half, d), int64 (IN), nearest first
     cell_has_core : ndarray of shape (n_cells,), bool (IN)
-    links : ndarray of shape (n_cells, n_half), uint8 (OUT)
-        1 where cell ``c`` and the cell at ``half_offsets[t]`` are linked.
+    origin : ndarray of shape (d,), float64 (IN)
+        Corner of cell (0, ..., 0).
+    side : float
+    parent : ndarray of shape (n_cells,), int64 (INOUT)
     Other parameters as in :func:`grid_core_flags`.
     """
     n_cells = cell_start.shape[0] - 1
-    for c in prange(n_cells):
-        for t in range(half_offsets.shape[0]):
-            links[c, t] = 0
+    for c in range(n_cells):
         if not cell_has_core[c]:
             continue
         for t in range(half_offsets.shape[0]):
             cc = neighbour_cell(c, half_offsets[t], cell_coords, cell_keys, extents, strides)
-            if cc >= 0 and cell_has_core[cc]:
-                if cells_linked(
-                    Xs, is_core, cell_start[c], cell_start[c + 1],
-                    cell_start[cc], cell_start[cc + 1], metric, p, threshold,
-                ):
-                    links[c, t] = 1
-
-
-@jit
-def union_linked_cells(links, cell_coords, cell_keys, extents, strides, half_offsets, parent):
-    """Serial union–find over the links found by :func:`grid_cell_links` (INOUT ``parent``)."""
-    for c in range(links.shape[0]):
-        for t in range(links.shape[1]):
-            if links[c, t]:
-                cc = neighbour_cell(c, half_offsets[t], cell_coords, cell_keys, extents, strides)
+            if cc < 0 or not cell_has_core[cc]:
+                continue
+            if find_root(parent, c) == find_root(parent, cc):
+                continue
+            if cells_linked(
+                Xs, is_core, c, cc, cell_start, cell_coords, origin, side, metric, p, threshold
+            ):
                 union(parent, c, cc)
 
 
@@ -406,7 +439,7 @@ def smallest_core_index(is_core, order, cell_of, parent, out):
 @jit(parallel=True)
 def grid_border_labels(
     Xs, is_core, cell_start, cell_label, cell_coords, cell_keys, extents, strides,
-    offsets, metric, p, threshold, labels,
+    offsets, origin, side, metric, p, threshold, labels,
 ):
     """Labels of the points sorted by cell: core points their cell's, others by the border rule.
 
@@ -455,6 +488,8 @@ def grid_border_labels(
             best = -1
             for t in range(m):
                 cc = cand[t]
+                if gap_to_cell(Xs, i, cell_coords, cc, origin, side, metric, p) > threshold:
+                    continue
                 for j in range(cell_start[cc], cell_start[cc + 1]):
                     if is_core[j] and reduced_distance(Xs, i, Xs, j, metric, p, False) <= threshold:
                         best = cell_label[cc]

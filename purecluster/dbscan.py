@@ -260,6 +260,10 @@ def grid_layout(X, eps, code=K.EUCLIDEAN, p=2.0):
     cell_start = np.r_[first, n].astype(np.int64)
     offsets = _neighbour_offsets(d, side, eps, code, p)
     positive = np.array([o[o != 0][0] > 0 for o in offsets], dtype=bool)
+    # nearest cells first: they link most often, and later ones are then skipped
+    nearest_first = np.argsort(np.abs(offsets).sum(axis=1), kind="stable")
+    offsets = offsets[nearest_first]
+    positive = positive[nearest_first]
     return {
         "order": order,
         "cell_start": cell_start,
@@ -271,6 +275,7 @@ def grid_layout(X, eps, code=K.EUCLIDEAN, p=2.0):
         "offsets": offsets,
         "half_offsets": np.ascontiguousarray(offsets[positive]),
         "side": side,
+        "origin": lo,
     }
 
 
@@ -326,18 +331,16 @@ def grid_dbscan(X, eps, min_samples, weights, code=K.EUCLIDEAN, p=2.0, layout=No
     # 1. core points
     is_core_s = np.empty(n, dtype=np.bool_)
     K.grid_core_flags(
-        Xs, ws, start, *common, g["offsets"], code, float(p), threshold, min_samples, is_core_s
+        Xs, ws, start, *common, g["offsets"], g["origin"], g["side"],
+        code, float(p), threshold, min_samples, is_core_s,
     )
     # 2. clusters: union–find over cells linked by a pair of core points
     cell_has_core = np.maximum.reduceat(is_core_s, start[:-1]) if n_cells else is_core_s[:0]
-    links = np.empty((n_cells, g["half_offsets"].shape[0]), dtype=np.uint8)
-    K.grid_cell_links(
-        Xs, is_core_s, start, cell_has_core, *common, g["half_offsets"],
-        code, float(p), threshold, links,
-    )
     parent = np.arange(n_cells, dtype=np.int64)
-    K.union_linked_cells(links, *common, g["half_offsets"], parent)
-    del links
+    K.grid_union_cells(
+        Xs, is_core_s, start, cell_has_core, *common, g["half_offsets"],
+        g["origin"], g["side"], code, float(p), threshold, parent,
+    )
     K.flatten_forest(parent)
     # 3. numbering in scikit-learn's order: by smallest core index
     smallest = np.full(n_cells, n, dtype=np.int64)
@@ -349,7 +352,7 @@ def grid_dbscan(X, eps, min_samples, weights, code=K.EUCLIDEAN, p=2.0, layout=No
     # 4. labels, with the border rule
     labels_s = np.empty(n, dtype=np.int64)
     K.grid_border_labels(
-        Xs, is_core_s, start, cell_label, *common, g["offsets"],
+        Xs, is_core_s, start, cell_label, *common, g["offsets"], g["origin"], g["side"],
         code, float(p), threshold, labels_s,
     )
     is_core = np.empty(n, dtype=np.bool_)
@@ -385,7 +388,8 @@ def blocked_dbscan(pair_test, n, min_samples, weights):
     rows_per_block = max(1, _BLOCK_ELEMENTS // n)
     for a in range(0, n, rows_per_block):
         rows = everyone[a : a + rows_per_block]
-        K.block_weighted_counts(pair_test.block(rows, everyone), weights, counts[a : a + rows.shape[0]])
+        out = counts[a : a + rows.shape[0]]  # a view: the kernel fills counts
+        K.block_weighted_counts(pair_test.block(rows, everyone), weights, out)
     is_core = counts >= min_samples
 
     core = np.flatnonzero(is_core)
