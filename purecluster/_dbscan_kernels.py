@@ -11,8 +11,8 @@ input (no point's neighbour list is ever stored):
   :func:`grid_neighbours`.
 * **blocks** (any metric, any dimension): a block of rows against all columns
   gives a boolean "within eps" matrix (:func:`within_block`, or NumPy for the
-  BLAS-based metrics), consumed by :func:`block_weighted_counts`,
-  :func:`block_union` and :func:`block_border_labels`.
+  BLAS-based metrics), consumed by :func:`block_weighted_counts` (core points)
+  and :func:`claim_columns` (growing clusters frontier by frontier).
 
 Reduced distances ("rdist") are compared with a reduced radius, as scikit-learn
 does, so that no square root or power is taken per pair:
@@ -149,45 +149,41 @@ def union(parent, a, b):
 
 
 @jit
-def block_union(within, row_ids, col_ids, parent):
-    """Union every pair of core points marked in a core-rows × core-columns block.
+def claim_columns(within, labels, label, out):
+    """Give ``label`` to every unlabelled column marked in some row of a block.
+
+    One step of scikit-learn's cluster growth, done for a whole frontier of
+    core points at once: the rows are core points of cluster ``label``, and
+    every point in the neighbourhood of one of them that no cluster has
+    claimed yet joins this one. Rows are neighbourhoods as scikit-learn reads
+    them (``within[a, b]``: is column ``b`` in row ``a``'s neighbourhood), so
+    the growth is exact even if the relation is not symmetric (a user's
+    precomputed matrix, or BLAS rounding at exactly ``eps``).
 
     Parameters
     ----------
-    within : ndarray of shape (m, c), bool (IN)
-    row_ids : ndarray of shape (m,), int64 (IN)
-        Union–find ids of the block's rows.
-    col_ids : ndarray of shape (c,), int64 (IN)
-        Union–find ids of the columns.
-    parent : ndarray of shape (n_ids,), int64 (INOUT)
+    within : ndarray of shape (m, n), bool (IN)
+    labels : ndarray of shape (n,), int64 (INOUT)
+    label : int
+    out : ndarray of shape (n,), int64 (OUT)
+        Receives the newly claimed columns, in increasing order.
+
+    Returns
+    -------
+    int
+        How many columns were claimed.
     """
-    for a in range(within.shape[0]):
-        for b in range(within.shape[1]):
+    m = 0
+    for b in range(within.shape[1]):
+        if labels[b] != -1:
+            continue
+        for a in range(within.shape[0]):
             if within[a, b]:
-                union(parent, row_ids[a], col_ids[b])
-
-
-@jit(parallel=True)
-def block_border_labels(within, col_labels, out):
-    """scikit-learn's border rule on a non-core-rows × core-columns block.
-
-    A non-core point takes the smallest cluster label among the core points
-    within eps of it (-1, noise, if there is none): clusters are numbered in
-    the order scikit-learn grows them, and the first one to grow claims it.
-
-    Parameters
-    ----------
-    within : ndarray of shape (m, c), bool (IN)
-    col_labels : ndarray of shape (c,), int64 (IN)
-        Cluster label of each core column.
-    out : ndarray of shape (m,), int64 (OUT)
-    """
-    for a in prange(within.shape[0]):
-        best = -1
-        for b in range(within.shape[1]):
-            if within[a, b] and (best < 0 or col_labels[b] < best):
-                best = col_labels[b]
-        out[a] = best
+                labels[b] = label
+                out[m] = b
+                m += 1
+                break
+    return m
 
 
 # ---------------------------------------------------------------------------

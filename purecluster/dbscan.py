@@ -58,6 +58,8 @@ GRID_MAX_FEATURES = 4
 _GRID_MARGIN = 1e-6
 # Elements of one "within eps" block (bool; float64 while a BLAS metric builds it).
 _BLOCK_ELEMENTS = 1 << 22
+# Fewest rows handed to BLAS at once (see _rows_times).
+_MIN_GEMM_ROWS = 128
 
 
 # ---------------------------------------------------------------------------
@@ -158,14 +160,14 @@ class _PairTest:
             )
             return out
         if self.kind == "gemm":
-            D = self.X64[rows] @ self._Y.T
+            D = _rows_times(self.X64, rows, self._Y)
             D *= -2.0
             D += self.sq_norms[rows][:, None]
             D += self._Y_sq[None, :]
             np.maximum(D, 0.0, out=D)
             return D <= self.threshold
         # cosine
-        S = self.Xn[rows] @ self._Y.T
+        S = _rows_times(self.Xn, rows, self._Y)
         S *= -1
         S += 1
         np.clip(S, 0.0, 2.0, out=S)
@@ -178,6 +180,22 @@ class _PairTest:
     def neighbours(self, i):
         cols = np.arange(self.X.shape[0])
         return np.flatnonzero(self.block(np.array([i], dtype=np.int64), cols)[0])
+
+
+def _rows_times(A, rows, Y):
+    """``A[rows] @ Y.T``, with the same rounding whatever rows are asked for.
+
+    BLAS rounds a matrix-vector product (one row) differently from a
+    matrix-matrix product, so a pair could be "within eps" in one pass and
+    not in the next. Padding short blocks with zero rows keeps every call on
+    the same matrix-matrix path, whose entries match the full product's.
+    """
+    m = rows.shape[0]
+    if m >= _MIN_GEMM_ROWS:
+        return A[rows] @ Y.T
+    padded = np.zeros((_MIN_GEMM_ROWS, A.shape[1]), dtype=A.dtype)
+    padded[:m] = A[rows]
+    return (padded @ Y.T)[:m]
 
 
 def _reduced_radius(eps, code, p, single):
@@ -366,9 +384,12 @@ def grid_dbscan(X, eps, min_samples, weights, code=K.EUCLIDEAN, p=2.0, layout=No
 def blocked_dbscan(pair_test, n, min_samples, weights):
     """DBSCAN by blocks of rows against all points (any metric). Memory O(n) + one block.
 
-    Three passes: weighted counts for all rows (core points); core rows
-    against core columns (union–find); non-core rows against core columns
-    (the border rule).
+    Pass 1 computes every point's weighted neighbourhood (core points). Pass 2
+    grows the clusters as scikit-learn does, seed by seed in index order, but
+    a whole frontier of core points at a time: the frontier's rows claim every
+    unlabelled point of their neighbourhoods, and the claimed core points are
+    the next frontier. Each core point's row is computed once more, so the
+    work is (n + n_core) rows of n pairs, with no neighbour list stored.
 
     Parameters
     ----------
@@ -392,30 +413,23 @@ def blocked_dbscan(pair_test, n, min_samples, weights):
         K.block_weighted_counts(pair_test.block(rows, everyone), weights, out)
     is_core = counts >= min_samples
 
-    core = np.flatnonzero(is_core)
-    c = core.shape[0]
-    parent = np.arange(c, dtype=np.int64)
-    everyone_core = np.arange(c, dtype=np.int64)
-    rows_per_block = max(1, _BLOCK_ELEMENTS // max(c, 1))
-    for a in range(0, c, rows_per_block):
-        ids = np.arange(a, min(a + rows_per_block, c), dtype=np.int64)
-        K.block_union(pair_test.block(core[ids], core), ids, everyone_core, parent)
-    K.flatten_forest(parent)
-    # roots are the smallest position in their component, and core is sorted:
-    # numbering roots in position order is numbering by smallest core index
-    root_label = np.cumsum(parent == np.arange(c)) - 1
-    core_label = root_label[parent].astype(np.int64)
-
     labels = np.full(n, -1, dtype=np.int64)
-    labels[core] = core_label
-    others = np.flatnonzero(~is_core)
-    if c:
-        rows_per_block = max(1, _BLOCK_ELEMENTS // c)
-        for a in range(0, others.shape[0], rows_per_block):
-            rows = others[a : a + rows_per_block]
-            out = np.empty(rows.shape[0], dtype=np.int64)
-            K.block_border_labels(pair_test.block(rows, core), core_label, out)
-            labels[rows] = out
+    claimed = np.empty(n, dtype=np.int64)
+    label = 0
+    for seed in np.flatnonzero(is_core):
+        if labels[seed] != -1:
+            continue
+        labels[seed] = label
+        frontier = np.array([seed], dtype=np.int64)
+        while frontier.shape[0]:
+            grown = []
+            for a in range(0, frontier.shape[0], rows_per_block):
+                rows = frontier[a : a + rows_per_block]
+                m = K.claim_columns(pair_test.block(rows, everyone), labels, label, claimed)
+                new = claimed[:m]
+                grown.append(new[is_core[new]])
+            frontier = np.concatenate(grown)
+        label += 1
     return is_core, labels
 
 
@@ -604,6 +618,8 @@ class DBSCAN(ClusterMixin, BaseEstimator):
             if np.any(X < 0):
                 raise ValueError("Negative values in data passed to precomputed distance matrix X.")
         weights = check_sample_weight(sample_weight, X)
+        if sample_weight is not None and not np.any(weights):
+            raise ValueError("Sample weights must contain at least one non-zero number.")
 
         with _threads(self.n_jobs):
             is_core, labels, path, g, pair_test = _fit_dbscan(
