@@ -11,8 +11,9 @@ input (no point's neighbour list is ever stored):
   :func:`grid_neighbours`.
 * **blocks** (any metric, any dimension): a block of rows against all columns
   gives a boolean "within eps" matrix (:func:`within_block`, or NumPy for the
-  BLAS-based metrics), consumed by :func:`block_weighted_counts` (core points)
-  and :func:`claim_columns` (growing clusters frontier by frontier).
+  BLAS-based metrics), consumed by :func:`block_weighted_counts` (core
+  points), then :func:`grow_clusters` (small n, matrix kept) or
+  :func:`block_union` and :func:`block_border_labels`.
 
 Reduced distances ("rdist") are compared with a reduced radius, as scikit-learn
 does, so that no square root or power is taken per pair:
@@ -104,6 +105,30 @@ def within_block(X, rows, Y, metric, p, single, threshold, out):
             out[a, b] = reduced_distance(X, i, Y, b, metric, p, single) <= threshold
 
 
+@jit(parallel=True)
+def gemm_within(dots, row_sq_norms, col_sq_norms, threshold, out):
+    """Euclidean "within eps" from BLAS dot products, as scikit-learn's brute force.
+
+    ``out[a, b] = max(0, (|x_a|^2 - 2 x_a.y_b) + |y_b|^2) <= threshold``, with
+    the additions in scikit-learn's order (so ties round the same way), in
+    one pass over the block instead of five NumPy ones.
+
+    Parameters
+    ----------
+    dots : ndarray of shape (m, n), float64 (IN)
+        ``x_a . y_b`` from BLAS.
+    row_sq_norms : ndarray of shape (m,), float64 (IN)
+    col_sq_norms : ndarray of shape (n,), float64 (IN)
+    threshold : float
+        eps^2.
+    out : ndarray of shape (m, n), bool (OUT)
+    """
+    for a in prange(dots.shape[0]):
+        for b in range(dots.shape[1]):
+            d2 = (row_sq_norms[a] + -2.0 * dots[a, b]) + col_sq_norms[b]
+            out[a, b] = max(d2, 0.0) <= threshold
+
+
 # ---------------------------------------------------------------------------
 # blocked brute force: consumers of a boolean "within eps" block
 # ---------------------------------------------------------------------------
@@ -149,41 +174,91 @@ def union(parent, a, b):
 
 
 @jit
-def claim_columns(within, labels, label, out):
-    """Give ``label`` to every unlabelled column marked in some row of a block.
+def grow_clusters(within, is_core, labels):
+    """scikit-learn's cluster growth on a stored "within eps" matrix (small n only).
 
-    One step of scikit-learn's cluster growth, done for a whole frontier of
-    core points at once: the rows are core points of cluster ``label``, and
-    every point in the neighbourhood of one of them that no cluster has
-    claimed yet joins this one. Rows are neighbourhoods as scikit-learn reads
-    them (``within[a, b]``: is column ``b`` in row ``a``'s neighbourhood), so
-    the growth is exact even if the relation is not symmetric (a user's
-    precomputed matrix, or BLAS rounding at exactly ``eps``).
+    Seeds are the core points in index order; each labels every point its
+    core points can reach through their neighbourhoods (row ``i`` of
+    ``within`` is the neighbourhood of ``i``, exactly as scikit-learn reads
+    it, so this is exact even when the relation is not symmetric: a user's
+    precomputed matrix, or BLAS rounding at exactly ``eps``). A point is
+    labelled when first reached, so the queue never holds it twice.
+
+    Parameters
+    ----------
+    within : ndarray of shape (n, n), bool (IN)
+    is_core : ndarray of shape (n,), bool (IN)
+    labels : ndarray of shape (n,), int64 (OUT)
+    """
+    n = within.shape[0]
+    labels[:] = -1
+    queue = np.empty(n, dtype=np.int64)
+    label = 0
+    for seed in range(n):
+        if labels[seed] != -1 or not is_core[seed]:
+            continue
+        labels[seed] = label
+        queue[0] = seed
+        head = 0
+        tail = 1
+        while head < tail:
+            i = queue[head]
+            head += 1
+            if not is_core[i]:
+                continue
+            for j in range(n):
+                if within[i, j] and labels[j] == -1:
+                    labels[j] = label
+                    queue[tail] = j
+                    tail += 1
+        label += 1
+
+
+@jit
+def block_union(within, row_ids, col_ids, parent):
+    """Union every core pair marked in a block of core rows (INOUT ``parent``).
 
     Parameters
     ----------
     within : ndarray of shape (m, n), bool (IN)
-    labels : ndarray of shape (n,), int64 (INOUT)
-    label : int
-    out : ndarray of shape (n,), int64 (OUT)
-        Receives the newly claimed columns, in increasing order.
-
-    Returns
-    -------
-    int
-        How many columns were claimed.
+    row_ids : ndarray of shape (m,), int64 (IN)
+        Union–find id of each row (all rows are core points).
+    col_ids : ndarray of shape (n,), int64 (IN)
+        Union–find id of each column, -1 for non-core columns.
+    parent : ndarray of shape (n_core,), int64 (INOUT)
     """
-    m = 0
-    for b in range(within.shape[1]):
-        if labels[b] != -1:
+    for a in range(within.shape[0]):
+        for b in range(within.shape[1]):
+            if within[a, b] and col_ids[b] >= 0:
+                union(parent, row_ids[a], col_ids[b])
+
+
+@jit(parallel=True)
+def block_border_labels(within, row_labels, is_core, labels):
+    """scikit-learn's border rule from a block of core rows (INOUT ``labels``).
+
+    A non-core point takes the smallest cluster label among the core points
+    whose neighbourhood holds it (-1, noise, if none): clusters are numbered
+    in the order scikit-learn grows them, and the first to grow claims it.
+    Each column is owned by one iteration of the parallel loop.
+
+    Parameters
+    ----------
+    within : ndarray of shape (m, n), bool (IN)
+    row_labels : ndarray of shape (m,), int64 (IN)
+        Cluster of each (core) row.
+    is_core : ndarray of shape (n,), bool (IN)
+    labels : ndarray of shape (n,), int64 (INOUT)
+        Non-core entries hold the best label so far (-1 for none).
+    """
+    for b in prange(within.shape[1]):
+        if is_core[b]:
             continue
+        best = labels[b]
         for a in range(within.shape[0]):
-            if within[a, b]:
-                labels[b] = label
-                out[m] = b
-                m += 1
-                break
-    return m
+            if within[a, b] and (best < 0 or row_labels[a] < best):
+                best = row_labels[a]
+        labels[b] = best
 
 
 # ---------------------------------------------------------------------------

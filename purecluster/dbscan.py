@@ -58,6 +58,8 @@ GRID_MAX_FEATURES = 4
 _GRID_MARGIN = 1e-6
 # Elements of one "within eps" block (bool; float64 while a BLAS metric builds it).
 _BLOCK_ELEMENTS = 1 << 22
+# Largest "within eps" matrix kept whole (bool entries): exact growth, no recomputation.
+_KEEP_ELEMENTS = 1 << 26
 # Fewest rows handed to BLAS at once (see _rows_times).
 _MIN_GEMM_ROWS = 128
 
@@ -160,12 +162,10 @@ class _PairTest:
             )
             return out
         if self.kind == "gemm":
-            D = _rows_times(self.X64, rows, self._Y)
-            D *= -2.0
-            D += self.sq_norms[rows][:, None]
-            D += self._Y_sq[None, :]
-            np.maximum(D, 0.0, out=D)
-            return D <= self.threshold
+            out = np.empty((rows.shape[0], cols.shape[0]), dtype=np.bool_)
+            dots = _rows_times(self.X64, rows, self._Y)
+            K.gemm_within(dots, self.sq_norms[rows], self._Y_sq, self.threshold, out)
+            return out
         # cosine
         S = _rows_times(self.Xn, rows, self._Y)
         S *= -1
@@ -382,19 +382,20 @@ def grid_dbscan(X, eps, min_samples, weights, code=K.EUCLIDEAN, p=2.0, layout=No
 
 
 def blocked_dbscan(pair_test, n, min_samples, weights):
-    """DBSCAN by blocks of rows against all points (any metric). Memory O(n) + one block.
+    """DBSCAN by blocks of rows against all points (any metric).
 
-    Pass 1 computes every point's weighted neighbourhood (core points). Pass 2
-    grows the clusters as scikit-learn does, seed by seed in index order, but
-    a whole frontier of core points at a time: the frontier's rows claim every
-    unlabelled point of their neighbourhoods, and the claimed core points are
-    the next frontier. Each core point's row is computed once more, so the
-    work is (n + n_core) rows of n pairs, with no neighbour list stored.
+    Pass 1 computes every point's weighted neighbourhood (core points). When
+    the whole boolean "within eps" matrix is small (at most
+    ``_KEEP_ELEMENTS`` entries, 64 MB) it is kept and clusters are grown
+    exactly as scikit-learn grows them (:func:`grow_clusters`). Otherwise
+    nothing is kept: pass 2 joins core points with union–find from blocks of
+    core rows, pass 3 applies the border rule from the same rows; memory is
+    O(n) plus one block.
 
     Parameters
     ----------
     pair_test : _PairTest
-        Gives the boolean "within eps" block for any rows and columns.
+        Gives the boolean "within eps" block for any rows (columns: all points).
     n : int
     min_samples : int
     weights : ndarray of shape (n,)
@@ -405,31 +406,40 @@ def blocked_dbscan(pair_test, n, min_samples, weights):
     labels : ndarray of shape (n,), int64
     """
     everyone = np.arange(n, dtype=np.int64)
+    keep = n * n <= _KEEP_ELEMENTS
+    within = np.empty((n, n), dtype=np.bool_) if keep else None
     counts = np.empty(n, dtype=np.float64)
     rows_per_block = max(1, _BLOCK_ELEMENTS // n)
     for a in range(0, n, rows_per_block):
         rows = everyone[a : a + rows_per_block]
+        block = pair_test.block(rows, everyone)
+        if keep:
+            within[a : a + rows.shape[0]] = block
         out = counts[a : a + rows.shape[0]]  # a view: the kernel fills counts
-        K.block_weighted_counts(pair_test.block(rows, everyone), weights, out)
+        K.block_weighted_counts(block, weights, out)
     is_core = counts >= min_samples
+    labels = np.empty(n, dtype=np.int64)
+    if keep:
+        K.grow_clusters(within, is_core, labels)
+        return is_core, labels
 
-    labels = np.full(n, -1, dtype=np.int64)
-    claimed = np.empty(n, dtype=np.int64)
-    label = 0
-    for seed in np.flatnonzero(is_core):
-        if labels[seed] != -1:
-            continue
-        labels[seed] = label
-        frontier = np.array([seed], dtype=np.int64)
-        while frontier.shape[0]:
-            grown = []
-            for a in range(0, frontier.shape[0], rows_per_block):
-                rows = frontier[a : a + rows_per_block]
-                m = K.claim_columns(pair_test.block(rows, everyone), labels, label, claimed)
-                new = claimed[:m]
-                grown.append(new[is_core[new]])
-            frontier = np.concatenate(grown)
-        label += 1
+    core = np.flatnonzero(is_core)
+    c = core.shape[0]
+    core_id = np.full(n, -1, dtype=np.int64)
+    core_id[core] = np.arange(c)
+    parent = np.arange(c, dtype=np.int64)
+    for a in range(0, c, rows_per_block):
+        rows = core[a : a + rows_per_block]
+        K.block_union(pair_test.block(rows, everyone), core_id[rows], core_id, parent)
+    K.flatten_forest(parent)
+    # roots are the smallest position in their component, and core is sorted:
+    # numbering roots in position order is numbering by smallest core index
+    root_label = np.cumsum(parent == np.arange(c)) - 1
+    labels[:] = -1
+    labels[core] = root_label[parent]
+    for a in range(0, c, rows_per_block):
+        rows = core[a : a + rows_per_block]
+        K.block_border_labels(pair_test.block(rows, everyone), labels[rows], is_core, labels)
     return is_core, labels
 
 

@@ -282,7 +282,8 @@ def test_small_blocks_give_same_answer(monkeypatch):
     """Many tiny blocks (the 1M-point path) equal one big block."""
     X = load_digits().data[:500]
     expected = DBSCAN(eps=22.0, min_samples=4).fit(X)
-    monkeypatch.setattr(D, "_BLOCK_ELEMENTS", 1500)
+    monkeypatch.setattr(D, "_BLOCK_ELEMENTS", 20_000)
+    monkeypatch.setattr(D, "_KEEP_ELEMENTS", 0)
     got = DBSCAN(eps=22.0, min_samples=4).fit(X)
     np.testing.assert_array_equal(got.labels_, expected.labels_)
     got = DBSCAN(eps=22.0, min_samples=4, metric="cosine").fit(X)
