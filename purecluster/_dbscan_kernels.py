@@ -264,20 +264,73 @@ def block_border_labels(within, row_labels, is_core, labels):
 # ---------------------------------------------------------------------------
 # the grid
 # ---------------------------------------------------------------------------
+@jit
+def bounding_box(X):
+    """Smallest and largest coordinate along each axis, as float64.
+
+    One pass over the rows (NumPy's ``X.min(axis=0)`` on few columns is ten
+    times slower).
+
+    Returns
+    -------
+    lo, hi : ndarray of shape (d,), float64
+    """
+    d = X.shape[1]
+    lo = np.empty(d, dtype=np.float64)
+    hi = np.empty(d, dtype=np.float64)
+    for k in range(d):
+        lo[k] = X[0, k]
+        hi[k] = X[0, k]
+    for i in range(1, X.shape[0]):
+        for k in range(d):
+            v = float(X[i, k])
+            if v < lo[k]:
+                lo[k] = v
+            elif v > hi[k]:
+                hi[k] = v
+    return lo, hi
+
+
 @jit(parallel=True)
-def cell_coordinates(X, origin, side, out):
-    """Integer cell coordinates ``out[i, k] = floor((X[i, k] - origin[k]) / side)``.
+def cell_coordinates(X, origin, side, strides, coords, keys):
+    """Cell of each point: ``coords[i, k] = floor((X[i, k] - origin[k]) / side)``.
 
     Parameters
     ----------
     X : ndarray of shape (n, d) (IN)
     origin : ndarray of shape (d,), float64 (IN)
     side : float
-    out : ndarray of shape (n, d), int64 (OUT)
+    strides : ndarray of shape (d,), int64 (IN)
+        ``keys[i] = sum_k coords[i, k] * strides[k]`` numbers the cells.
+    coords : ndarray of shape (n, d), int64 (OUT)
+    keys : ndarray of shape (n,), int64 (OUT)
     """
     for i in prange(X.shape[0]):
+        key = 0
         for k in range(X.shape[1]):
-            out[i, k] = np.int64(np.floor((float(X[i, k]) - origin[k]) / side))
+            q = np.int64(np.floor((float(X[i, k]) - origin[k]) / side))
+            coords[i, k] = q
+            key += q * strides[k]
+        keys[i] = key
+
+
+@jit
+def cell_starts(sorted_keys):
+    """Where each run of equal keys begins, plus ``n`` at the end.
+
+    Returns
+    -------
+    ndarray of shape (n_cells + 1,), int64
+    """
+    n = sorted_keys.shape[0]
+    starts = np.empty(n + 1, dtype=np.int64)
+    m = 0
+    for i in range(n):
+        if i == 0 or sorted_keys[i] != sorted_keys[i - 1]:
+            starts[m] = i
+            m += 1
+    starts[m] = n
+    return starts[: m + 1].copy()
 
 
 @jit

@@ -143,12 +143,12 @@ class _PairTest:
         if self._cols_key is not cols:
             self._cols_key = cols
             if self.kind == "direct":
-                self._Y = self.X[cols]
+                self._Y = _rows(self.X, cols)
             elif self.kind == "gemm":
-                self._Y = self.X64[cols]
+                self._Y = _rows(self.X64, cols)
                 self._Y_sq = self.sq_norms[cols]
             elif self.kind == "cosine":
-                self._Y = self.Xn[cols]
+                self._Y = _rows(self.Xn, cols)
         return cols
 
     def block(self, rows, cols):
@@ -182,6 +182,12 @@ class _PairTest:
         return np.flatnonzero(self.block(np.array([i], dtype=np.int64), cols)[0])
 
 
+def _rows(A, rows):
+    """``A[rows]`` for a 2-D array: ``np.take`` is several times faster than
+    fancy indexing on few columns (0.06 s against 0.45 s for 1M x 2)."""
+    return np.take(A, rows, axis=0)
+
+
 def _rows_times(A, rows, Y):
     """``A[rows] @ Y.T``, with the same rounding whatever rows are asked for.
 
@@ -192,9 +198,9 @@ def _rows_times(A, rows, Y):
     """
     m = rows.shape[0]
     if m >= _MIN_GEMM_ROWS:
-        return A[rows] @ Y.T
+        return _rows(A, rows) @ Y.T
     padded = np.zeros((_MIN_GEMM_ROWS, A.shape[1]), dtype=A.dtype)
-    padded[:m] = A[rows]
+    padded[:m] = _rows(A, rows)
     return (padded @ Y.T)[:m]
 
 
@@ -252,8 +258,7 @@ def grid_layout(X, eps, code=K.EUCLIDEAN, p=2.0):
     n, d = X.shape
     root = {K.EUCLIDEAN: 2.0, K.MANHATTAN: 1.0, K.CHEBYSHEV: math.inf}.get(code, p)
     side = float(eps) / (d ** (1.0 / root)) * (1.0 - _GRID_MARGIN)
-    lo = X.min(axis=0).astype(np.float64)
-    hi = X.max(axis=0).astype(np.float64)
+    lo, hi = K.bounding_box(X)
     # cell indices must be accurate to far better than the margin
     if max(np.abs(lo).max(), np.abs(hi).max()) * 2.0**-52 > side * 1e-8:
         return None
@@ -265,8 +270,8 @@ def grid_layout(X, eps, code=K.EUCLIDEAN, p=2.0):
     for k in range(d - 2, -1, -1):
         strides[k] = strides[k + 1] * extents[k + 1]
     coords = np.empty((n, d), dtype=np.int64)
-    K.cell_coordinates(X, lo, side, coords)
-    keys = coords @ strides
+    keys = np.empty(n, dtype=np.int64)
+    K.cell_coordinates(X, lo, side, strides, coords, keys)
     n_keys = int(np.prod(extents))
     # a counting sort when there are few possible keys: O(n), no comparisons
     if n_keys <= 4 * n + 1024:
@@ -274,8 +279,8 @@ def grid_layout(X, eps, code=K.EUCLIDEAN, p=2.0):
     else:
         order = np.argsort(keys, kind="stable")
     sorted_keys = keys[order]
-    first = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
-    cell_start = np.r_[first, n].astype(np.int64)
+    cell_start = K.cell_starts(sorted_keys)
+    first = cell_start[:-1]
     offsets = _neighbour_offsets(d, side, eps, code, p)
     positive = np.array([o[o != 0][0] > 0 for o in offsets], dtype=bool)
     # nearest cells first: they link most often, and later ones are then skipped
@@ -286,7 +291,7 @@ def grid_layout(X, eps, code=K.EUCLIDEAN, p=2.0):
         "order": order,
         "cell_start": cell_start,
         "cell_keys": np.ascontiguousarray(sorted_keys[first]),
-        "cell_coords": np.ascontiguousarray(coords[order[first]]),
+        "cell_coords": _rows(coords, order[first]),
         "cell_of": np.repeat(np.arange(first.shape[0], dtype=np.int64), np.diff(cell_start)),
         "extents": extents,
         "strides": strides,
@@ -339,7 +344,7 @@ def grid_dbscan(X, eps, min_samples, weights, code=K.EUCLIDEAN, p=2.0, layout=No
     g = grid_layout(X, eps, code, p) if layout is None else layout
     n = X.shape[0]
     order = g["order"]
-    Xs = X[order]
+    Xs = _rows(X, order)
     ws = weights[order]
     threshold = _reduced_radius(eps, code, p, False)
     common = (g["cell_coords"], g["cell_keys"], g["extents"], g["strides"])
@@ -638,7 +643,7 @@ class DBSCAN(ClusterMixin, BaseEstimator):
             self.core_sample_indices_ = np.flatnonzero(is_core)
             self.labels_ = labels
             if self.core_sample_indices_.shape[0]:
-                self.components_ = X[self.core_sample_indices_].copy()
+                self.components_ = _rows(X, self.core_sample_indices_)
             else:
                 self.components_ = np.empty((0, d))
             if self.trace:
