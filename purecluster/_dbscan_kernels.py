@@ -63,21 +63,25 @@ def reduced_distance(X, i, Y, j, metric, p, single):
     -------
     float
     """
+    # one loop per metric (the test is not repeated per coordinate)
     acc = 0.0
-    for k in range(X.shape[1]):
-        if single:
-            t = abs(float(X[i, k] - Y[j, k]))
-        else:
-            t = abs(float(X[i, k]) - float(Y[j, k]))
-        if metric == 0:
+    d = X.shape[1]
+    if metric == 0:
+        for k in range(d):
+            t = float(X[i, k] - Y[j, k]) if single else float(X[i, k]) - float(Y[j, k])
             acc += t * t
-        elif metric == 1:
-            acc += t
-        elif metric == 2:
-            if t > acc:
-                acc = t
-        else:
-            acc += t**p
+    elif metric == 1:
+        for k in range(d):
+            t = float(X[i, k] - Y[j, k]) if single else float(X[i, k]) - float(Y[j, k])
+            acc += abs(t)
+    elif metric == 2:
+        for k in range(d):
+            t = float(X[i, k] - Y[j, k]) if single else float(X[i, k]) - float(Y[j, k])
+            acc = max(acc, abs(t))
+    else:
+        for k in range(d):
+            t = float(X[i, k] - Y[j, k]) if single else float(X[i, k]) - float(Y[j, k])
+            acc += abs(t) ** p
     if single:
         acc = float(np.float32(acc))
     return acc
@@ -132,12 +136,12 @@ def gemm_within(dots, row_sq_norms, col_sq_norms, threshold, out):
 # ---------------------------------------------------------------------------
 # blocked brute force: consumers of a boolean "within eps" block
 # ---------------------------------------------------------------------------
-@jit(parallel=True)
+@jit
 def block_weighted_counts(within, weights, out):
     """Weighted neighbourhood size of each row of a block.
 
     ``out[a] = sum_b within[a, b] * weights[b]``, summed in column order in
-    float64 so the result does not depend on the thread count.
+    float64.
 
     Parameters
     ----------
@@ -145,7 +149,7 @@ def block_weighted_counts(within, weights, out):
     weights : ndarray of shape (n,) (IN)
     out : ndarray of shape (m,), float64 (OUT)
     """
-    for a in prange(within.shape[0]):
+    for a in range(within.shape[0]):
         acc = 0.0
         for b in range(within.shape[1]):
             if within[a, b]:
@@ -233,14 +237,13 @@ def block_union(within, row_ids, col_ids, parent):
                 union(parent, row_ids[a], col_ids[b])
 
 
-@jit(parallel=True)
+@jit
 def block_border_labels(within, row_labels, is_core, labels):
     """scikit-learn's border rule from a block of core rows (INOUT ``labels``).
 
     A non-core point takes the smallest cluster label among the core points
     whose neighbourhood holds it (-1, noise, if none): clusters are numbered
     in the order scikit-learn grows them, and the first to grow claims it.
-    Each column is owned by one iteration of the parallel loop.
 
     Parameters
     ----------
@@ -251,7 +254,7 @@ def block_border_labels(within, row_labels, is_core, labels):
     labels : ndarray of shape (n,), int64 (INOUT)
         Non-core entries hold the best label so far (-1 for none).
     """
-    for b in prange(within.shape[1]):
+    for b in range(within.shape[1]):
         if is_core[b]:
             continue
         best = labels[b]
@@ -291,7 +294,7 @@ def bounding_box(X):
     return lo, hi
 
 
-@jit(parallel=True)
+@jit
 def cell_coordinates(X, origin, side, strides, coords, keys):
     """Cell of each point: ``coords[i, k] = floor((X[i, k] - origin[k]) / side)``.
 
@@ -305,7 +308,7 @@ def cell_coordinates(X, origin, side, strides, coords, keys):
     coords : ndarray of shape (n, d), int64 (OUT)
     keys : ndarray of shape (n,), int64 (OUT)
     """
-    for i in prange(X.shape[0]):
+    for i in range(X.shape[0]):
         key = 0
         for k in range(X.shape[1]):
             q = np.int64(np.floor((float(X[i, k]) - origin[k]) / side))
