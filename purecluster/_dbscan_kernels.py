@@ -410,8 +410,21 @@ def gap_to_cell(Xs, i, cell_coords, cc, origin, side, metric, p):
 
 @jit(parallel=True)
 def grid_core_flags(
-    Xs, ws, cell_start, cell_coords, cell_keys, extents, strides, offsets,
-    origin, side, metric, p, threshold, min_samples, is_core,
+    Xs,
+    ws,
+    cell_start,
+    cell_coords,
+    cell_keys,
+    extents,
+    strides,
+    offsets,
+    origin,
+    side,
+    metric,
+    p,
+    threshold,
+    min_samples,
+    is_core,
 ):
     """Core flags of points sorted by cell: weighted eps-neighbourhood >= min_samples.
 
@@ -500,8 +513,21 @@ def cells_linked(Xs, is_core, c, cc, cell_start, cell_coords, origin, side, metr
 
 @jit
 def grid_union_cells(
-    Xs, is_core, cell_start, cell_has_core, cell_coords, cell_keys, extents, strides,
-    half_offsets, origin, side, metric, p, threshold, parent,
+    Xs,
+    is_core,
+    cell_start,
+    cell_has_core,
+    cell_coords,
+    cell_keys,
+    extents,
+    strides,
+    half_offsets,
+    origin,
+    side,
+    metric,
+    p,
+    threshold,
+    parent,
 ):
     """Union–find over core cells joined by a pair of core points (INOUT ``parent``).
 
@@ -565,8 +591,21 @@ def smallest_core_index(is_core, order, cell_of, parent, out):
 
 @jit(parallel=True)
 def grid_border_labels(
-    Xs, is_core, cell_start, cell_label, cell_coords, cell_keys, extents, strides,
-    offsets, origin, side, metric, p, threshold, labels,
+    Xs,
+    is_core,
+    cell_start,
+    cell_label,
+    cell_coords,
+    cell_keys,
+    extents,
+    strides,
+    offsets,
+    origin,
+    side,
+    metric,
+    p,
+    threshold,
+    labels,
 ):
     """Labels of the points sorted by cell: core points their cell's, others by the border rule.
 
@@ -628,8 +667,19 @@ def grid_border_labels(
 
 @jit
 def grid_neighbours(
-    Xs, s, cell_of, cell_start, cell_coords, cell_keys, extents, strides, offsets,
-    metric, p, threshold, out,
+    Xs,
+    s,
+    cell_of,
+    cell_start,
+    cell_coords,
+    cell_keys,
+    extents,
+    strides,
+    offsets,
+    metric,
+    p,
+    threshold,
+    out,
 ):
     """Sorted positions of the eps-neighbours of sorted point ``s`` (for the trace).
 

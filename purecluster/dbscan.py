@@ -354,15 +354,35 @@ def grid_dbscan(X, eps, min_samples, weights, code=K.EUCLIDEAN, p=2.0, layout=No
     # 1. core points
     is_core_s = np.empty(n, dtype=np.bool_)
     K.grid_core_flags(
-        Xs, ws, start, *common, g["offsets"], g["origin"], g["side"],
-        code, float(p), threshold, min_samples, is_core_s,
+        Xs,
+        ws,
+        start,
+        *common,
+        g["offsets"],
+        g["origin"],
+        g["side"],
+        code,
+        float(p),
+        threshold,
+        min_samples,
+        is_core_s,
     )
     # 2. clusters: union–find over cells linked by a pair of core points
     cell_has_core = np.maximum.reduceat(is_core_s, start[:-1]) if n_cells else is_core_s[:0]
     parent = np.arange(n_cells, dtype=np.int64)
     K.grid_union_cells(
-        Xs, is_core_s, start, cell_has_core, *common, g["half_offsets"],
-        g["origin"], g["side"], code, float(p), threshold, parent,
+        Xs,
+        is_core_s,
+        start,
+        cell_has_core,
+        *common,
+        g["half_offsets"],
+        g["origin"],
+        g["side"],
+        code,
+        float(p),
+        threshold,
+        parent,
     )
     K.flatten_forest(parent)
     # 3. numbering in scikit-learn's order: by smallest core index
@@ -375,8 +395,18 @@ def grid_dbscan(X, eps, min_samples, weights, code=K.EUCLIDEAN, p=2.0, layout=No
     # 4. labels, with the border rule
     labels_s = np.empty(n, dtype=np.int64)
     K.grid_border_labels(
-        Xs, is_core_s, start, cell_label, *common, g["offsets"], g["origin"], g["side"],
-        code, float(p), threshold, labels_s,
+        Xs,
+        is_core_s,
+        start,
+        cell_label,
+        *common,
+        g["offsets"],
+        g["origin"],
+        g["side"],
+        code,
+        float(p),
+        threshold,
+        labels_s,
     )
     is_core = np.empty(n, dtype=np.bool_)
     is_core[order] = is_core_s
@@ -457,9 +487,19 @@ def _grid_trace_neighbours(g):
 
     def neighbours(i):
         m = K.grid_neighbours(
-            g["Xs"], where[i], g["cell_of"], g["cell_start"], g["cell_coords"],
-            g["cell_keys"], g["extents"], g["strides"], g["offsets"],
-            g["code"], g["p"], g["threshold"], buffer,
+            g["Xs"],
+            where[i],
+            g["cell_of"],
+            g["cell_start"],
+            g["cell_coords"],
+            g["cell_keys"],
+            g["extents"],
+            g["strides"],
+            g["offsets"],
+            g["code"],
+            g["p"],
+            g["threshold"],
+            buffer,
         )
         return np.sort(order[buffer[:m]])
 
@@ -627,9 +667,7 @@ class DBSCAN(ClusterMixin, BaseEstimator):
         _check_algorithm(self.algorithm, self.metric, code, p)
         if self.metric == "precomputed":
             if n != d:
-                raise ValueError(
-                    f"Precomputed matrix must be square. Input is a {n}x{d} matrix."
-                )
+                raise ValueError(f"Precomputed matrix must be square. Input is a {n}x{d} matrix.")
             if np.any(X < 0):
                 raise ValueError("Negative values in data passed to precomputed distance matrix X.")
         weights = check_sample_weight(sample_weight, X)

@@ -241,8 +241,13 @@ def test_hypothesis_matches_sklearn(metric, extra, problem):
     if metric == "cosine" and algorithm == "kd_tree":
         algorithm = "auto"
     assert_same_as_sklearn(
-        X, sample_weight=weights, eps=eps, min_samples=min_samples, metric=metric,
-        algorithm=algorithm, **extra,
+        X,
+        sample_weight=weights,
+        eps=eps,
+        min_samples=min_samples,
+        metric=metric,
+        algorithm=algorithm,
+        **extra,
     )
 
 
@@ -492,8 +497,15 @@ def test_pickle_and_params():
     np.testing.assert_array_equal(again.trace_.order, est.trace_.order)
     assert repr(DBSCAN(eps=0.7)) == "DBSCAN(eps=0.7)"
     assert DBSCAN().get_params() == {
-        "algorithm": "auto", "eps": 0.5, "leaf_size": 30, "metric": "euclidean",
-        "metric_params": None, "min_samples": 5, "n_jobs": None, "p": None, "trace": False,
+        "algorithm": "auto",
+        "eps": 0.5,
+        "leaf_size": 30,
+        "metric": "euclidean",
+        "metric_params": None,
+        "min_samples": 5,
+        "n_jobs": None,
+        "p": None,
+        "trace": False,
     }
     assert np.array_equal(DBSCAN(eps=0.7, min_samples=4).fit_predict(X), est.labels_)
 
