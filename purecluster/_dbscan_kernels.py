@@ -43,6 +43,18 @@ MINKOWSKI = 3
 # distances
 # ---------------------------------------------------------------------------
 @jit
+def coordinate_difference(X, i, Y, j, k, single):
+    """``X[i, k] - Y[j, k]`` as float64: taken in float64, or in X's dtype if ``single``.
+
+    (``np.float64`` and not ``float``: under Numba, ``float()`` of a float32
+    stays float32.)
+    """
+    if single:
+        return np.float64(X[i, k] - Y[j, k])
+    return np.float64(X[i, k]) - np.float64(Y[j, k])
+
+
+@jit
 def reduced_distance(X, i, Y, j, metric, p, single):
     """Reduced distance between rows ``X[i]`` and ``Y[j]`` (see the module table).
 
@@ -68,22 +80,22 @@ def reduced_distance(X, i, Y, j, metric, p, single):
     d = X.shape[1]
     if metric == 0:
         for k in range(d):
-            t = float(X[i, k] - Y[j, k]) if single else float(X[i, k]) - float(Y[j, k])
+            t = coordinate_difference(X, i, Y, j, k, single)
             acc += t * t
     elif metric == 1:
         for k in range(d):
-            t = float(X[i, k] - Y[j, k]) if single else float(X[i, k]) - float(Y[j, k])
+            t = coordinate_difference(X, i, Y, j, k, single)
             acc += abs(t)
     elif metric == 2:
         for k in range(d):
-            t = float(X[i, k] - Y[j, k]) if single else float(X[i, k]) - float(Y[j, k])
+            t = coordinate_difference(X, i, Y, j, k, single)
             acc = max(acc, abs(t))
     else:
         for k in range(d):
-            t = float(X[i, k] - Y[j, k]) if single else float(X[i, k]) - float(Y[j, k])
+            t = coordinate_difference(X, i, Y, j, k, single)
             acc += abs(t) ** p
     if single:
-        acc = float(np.float32(acc))
+        acc = np.float64(np.float32(acc))
     return acc
 
 
@@ -153,7 +165,7 @@ def block_weighted_counts(within, weights, out):
         acc = 0.0
         for b in range(within.shape[1]):
             if within[a, b]:
-                acc += float(weights[b])
+                acc += np.float64(weights[b])
         out[a] = acc
 
 
@@ -286,7 +298,7 @@ def bounding_box(X):
         hi[k] = X[0, k]
     for i in range(1, X.shape[0]):
         for k in range(d):
-            v = float(X[i, k])
+            v = np.float64(X[i, k])
             if v < lo[k]:
                 lo[k] = v
             elif v > hi[k]:
@@ -311,7 +323,7 @@ def cell_coordinates(X, origin, side, strides, coords, keys):
     for i in range(X.shape[0]):
         key = 0
         for k in range(X.shape[1]):
-            q = np.int64(np.floor((float(X[i, k]) - origin[k]) / side))
+            q = np.int64(np.floor((np.float64(X[i, k]) - origin[k]) / side))
             coords[i, k] = q
             key += q * strides[k]
         keys[i] = key
@@ -392,7 +404,7 @@ def gap_to_cell(Xs, i, cell_coords, cc, origin, side, metric, p):
     acc = 0.0
     for k in range(Xs.shape[1]):
         lo = origin[k] + cell_coords[cc, k] * side
-        x = float(Xs[i, k])
+        x = np.float64(Xs[i, k])
         t = max(lo - x, x - (lo + side), 0.0) - 1e-6 * side
         if t <= 0.0:
             continue
@@ -464,7 +476,7 @@ def grid_core_flags(
         b = cell_start[c + 1]
         own = 0.0
         for i in range(a, b):
-            own += float(ws[i])
+            own += np.float64(ws[i])
         if own >= min_samples:
             for i in range(a, b):
                 is_core[i] = True
@@ -486,7 +498,7 @@ def grid_core_flags(
                     continue
                 for j in range(cell_start[cc], cell_start[cc + 1]):
                     if reduced_distance(Xs, i, Xs, j, metric, p, False) <= threshold:
-                        acc += float(ws[j])
+                        acc += np.float64(ws[j])
                         if acc >= min_samples:
                             break
             is_core[i] = acc >= min_samples

@@ -163,6 +163,21 @@ def test_points_exactly_eps_apart(spacing, shape):
         assert_same_as_sklearn(X1, eps=spacing, min_samples=min_samples)
 
 
+@pytest.mark.parametrize("spacing", [0.1, 1 / 3, 0.01])
+def test_float32_points_exactly_eps_apart(spacing):
+    """float32 data is compared in float64 on the tree path, in float32 on brute force."""
+    for n in (9, 40):
+        x = (np.arange(n) * spacing).astype(np.float32)[:, None]
+        for X in (x, np.c_[x, x * 0.5]):
+            for eps in (spacing, float(np.float32(spacing))):
+                for metric, extra in [
+                    ("euclidean", {}),
+                    ("manhattan", {}),
+                    ("minkowski", {"p": 3}),
+                ]:
+                    assert_same_as_sklearn(X, eps=eps, min_samples=2, metric=metric, **extra)
+
+
 def test_exact_eps_three_four_five():
     X = np.array([[0, 0], [3, 4], [6, 8], [0, 5], [5, 0], [9, 12.0], [20, 20]] * 2)
     X = X + np.repeat([[0.0, 0.0], [100.0, 0.0]], 7, axis=0)
