@@ -145,34 +145,6 @@ def gemm_within(dots, row_sq_norms, col_sq_norms, threshold, out):
             out[a, b] = max(d2, 0.0) <= threshold
 
 
-@jit(parallel=True)
-def gemm_within_both_ways(dots, start, sq_norms, threshold, within):
-    """:func:`gemm_within` for rows ``start:start+m`` and, by symmetry, their columns.
-
-    ``dots[a, c] = x_(start+a) . x_(start+c)`` for columns from ``start`` on:
-    the dot product is symmetric, so one BLAS product serves both
-    ``within[i, j]`` and ``within[j, i]``, each with scikit-learn's own order
-    of additions (which may round differently), for half the BLAS work.
-
-    Parameters
-    ----------
-    dots : ndarray of shape (m, n - start), float64 (IN)
-    start : int
-    sq_norms : ndarray of shape (n,), float64 (IN)
-    threshold : float
-    within : ndarray of shape (n, n), bool (INOUT)
-        Rows ``start:start+m`` from column ``start`` on, and the mirrored entries.
-    """
-    for a in prange(dots.shape[0]):
-        i = start + a
-        for c in range(dots.shape[1]):
-            j = start + c
-            dot = -2.0 * dots[a, c]
-            within[i, j] = max((sq_norms[i] + dot) + sq_norms[j], 0.0) <= threshold
-            if j >= start + dots.shape[0]:
-                within[j, i] = max((sq_norms[j] + dot) + sq_norms[i], 0.0) <= threshold
-
-
 # ---------------------------------------------------------------------------
 # blocked brute force: consumers of a boolean "within eps" block
 # ---------------------------------------------------------------------------

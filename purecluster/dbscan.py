@@ -177,14 +177,6 @@ class _PairTest:
         S[np.flatnonzero(hit), pos[hit]] = 0.0
         return S <= self.eps
 
-    def fill_symmetric(self, within, rows_per_block):
-        """Fill the whole (n, n) matrix for 'gemm', with BLAS on the upper blocks only."""
-        n = within.shape[0]
-        for a in range(0, n, rows_per_block):
-            rows = np.arange(a, min(a + rows_per_block, n), dtype=np.int64)
-            dots = _rows_times(self.X64, rows, self.X64[a:])
-            K.gemm_within_both_ways(dots, a, self.sq_norms, self.threshold, within)
-
     def neighbours(self, i):
         cols = np.arange(self.X.shape[0])
         return np.flatnonzero(self.block(np.array([i], dtype=np.int64), cols)[0])
@@ -453,14 +445,6 @@ def blocked_dbscan(pair_test, n, min_samples, weights):
     within = np.empty((n, n), dtype=np.bool_) if keep else None
     counts = np.empty(n, dtype=np.float64)
     rows_per_block = max(1, _BLOCK_ELEMENTS // n)
-    if keep and pair_test.kind == "gemm":
-        # the whole matrix is kept: each BLAS block serves its mirror too
-        pair_test.fill_symmetric(within, rows_per_block)
-        K.block_weighted_counts(within, weights, counts)
-        is_core = counts >= min_samples
-        labels = np.empty(n, dtype=np.int64)
-        K.grow_clusters(within, is_core, labels)
-        return is_core, labels
     for a in range(0, n, rows_per_block):
         rows = everyone[a : a + rows_per_block]
         block = pair_test.block(rows, everyone)
