@@ -14,6 +14,9 @@ __all__ = [
     "AgglomerativeClustering",
     "cut_tree",
     "linkage",
+from .dbscan import DBSCAN, dbscan
+    "DBSCAN",
+    "dbscan",
     "ConvergenceWarning",
     "NotFittedError",
     "__version__",

@@ -1,0 +1,732 @@
+"""Jitted loops of DBSCAN: distances, the grid of cells, core points, union–find, borders.
+
+Two ways to find eps-neighbours, both exact and both O(n) in memory beyond the
+input (no point's neighbour list is ever stored):
+
+* the **grid** (low-dimensional Minkowski metrics): points are sorted by the
+  cell of side ``eps / d**(1/p)`` they fall in; a point's neighbours can only
+  lie in the few cells around its own, and two points of one cell are always
+  neighbours. Entry points: :func:`cell_coordinates`, :func:`counting_sort`,
+  :func:`grid_core_flags`, :func:`grid_union_cells`, :func:`grid_border_labels`,
+  :func:`grid_neighbours`.
+* **blocks** (any metric, any dimension): a block of rows against all columns
+  gives a boolean "within eps" matrix (:func:`within_block`, or NumPy for the
+  BLAS-based metrics), consumed by :func:`block_weighted_counts` (core
+  points), then :func:`grow_clusters` (small n, matrix kept) or
+  :func:`block_union` and :func:`block_border_labels`.
+
+Reduced distances ("rdist") are compared with a reduced radius, as scikit-learn
+does, so that no square root or power is taken per pair:
+
+=====  ==========  =============================  ===================
+code   metric      rdist(x, y)                    threshold
+=====  ==========  =============================  ===================
+0      euclidean   sum_k (x_k - y_k)^2            eps^2
+1      manhattan   sum_k |x_k - y_k|              eps
+2      chebyshev   max_k |x_k - y_k|              eps
+3      minkowski   sum_k |x_k - y_k|^p            eps^p
+=====  ==========  =============================  ===================
+"""
+
+import numpy as np
+from numba import prange
+
+from ._jit import jit
+
+EUCLIDEAN = 0
+MANHATTAN = 1
+CHEBYSHEV = 2
+MINKOWSKI = 3
+
+
+# ---------------------------------------------------------------------------
+# distances
+# ---------------------------------------------------------------------------
+@jit
+def coordinate_difference(X, i, Y, j, k, single):
+    """``X[i, k] - Y[j, k]`` as float64: taken in float64, or in X's dtype if ``single``.
+
+    (``np.float64`` and not ``float``: under Numba, ``float()`` of a float32
+    stays float32.)
+    """
+    if single:
+        return np.float64(X[i, k] - Y[j, k])
+    return np.float64(X[i, k]) - np.float64(Y[j, k])
+
+
+@jit
+def reduced_distance(X, i, Y, j, metric, p, single):
+    """Reduced distance between rows ``X[i]`` and ``Y[j]`` (see the module table).
+
+    Parameters
+    ----------
+    X, Y : ndarray of shape (_, n_features), float32 or float64 (IN)
+    i, j : int
+    metric : int
+        0 euclidean, 1 manhattan, 2 chebyshev, 3 minkowski.
+    p : float
+        The Minkowski power (used by code 3 only).
+    single : bool
+        Reproduce scikit-learn's float32 brute-force arithmetic: differences
+        rounded to float32 and the total rounded to float32. Otherwise every
+        difference is taken in float64 (scikit-learn's trees upcast to float64).
+
+    Returns
+    -------
+    float
+    """
+    # one loop per metric (the test is not repeated per coordinate)
+    acc = 0.0
+    d = X.shape[1]
+    if metric == 0:
+        for k in range(d):
+            t = coordinate_difference(X, i, Y, j, k, single)
+            acc += t * t
+    elif metric == 1:
+        for k in range(d):
+            t = coordinate_difference(X, i, Y, j, k, single)
+            acc += abs(t)
+    elif metric == 2:
+        for k in range(d):
+            t = coordinate_difference(X, i, Y, j, k, single)
+            acc = max(acc, abs(t))
+    else:
+        for k in range(d):
+            t = coordinate_difference(X, i, Y, j, k, single)
+            acc += abs(t) ** p
+    if single:
+        acc = np.float64(np.float32(acc))
+    return acc
+
+
+@jit(parallel=True)
+def within_block(X, rows, Y, metric, p, single, threshold, out):
+    """Which pairs (row of ``X[rows]``, row of ``Y``) are eps-neighbours.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, d) (IN)
+    rows : ndarray of shape (m,), int64 (IN)
+        The rows of ``X`` making up the block.
+    Y : ndarray of shape (n_cols, d) (IN)
+    metric, p, single : see :func:`reduced_distance`
+    threshold : float
+        The reduced radius.
+    out : ndarray of shape (m, n_cols), bool (OUT)
+        ``out[a, b] = rdist(X[rows[a]], Y[b]) <= threshold``.
+    """
+    for a in prange(rows.shape[0]):
+        i = rows[a]
+        for b in range(Y.shape[0]):
+            out[a, b] = reduced_distance(X, i, Y, b, metric, p, single) <= threshold
+
+
+@jit(parallel=True)
+def gemm_within(dots, row_sq_norms, col_sq_norms, threshold, out):
+    """Euclidean "within eps" from BLAS dot products, as scikit-learn's brute force.
+
+    ``out[a, b] = max(0, (|x_a|^2 - 2 x_a.y_b) + |y_b|^2) <= threshold``, with
+    the additions in scikit-learn's order (so ties round the same way), in
+    one pass over the block instead of five NumPy ones.
+
+    Parameters
+    ----------
+    dots : ndarray of shape (m, n), float64 (IN)
+        ``x_a . y_b`` from BLAS.
+    row_sq_norms : ndarray of shape (m,), float64 (IN)
+    col_sq_norms : ndarray of shape (n,), float64 (IN)
+    threshold : float
+        eps^2.
+    out : ndarray of shape (m, n), bool (OUT)
+    """
+    for a in prange(dots.shape[0]):
+        for b in range(dots.shape[1]):
+            d2 = (row_sq_norms[a] + -2.0 * dots[a, b]) + col_sq_norms[b]
+            out[a, b] = max(d2, 0.0) <= threshold
+
+
+# ---------------------------------------------------------------------------
+# blocked brute force: consumers of a boolean "within eps" block
+# ---------------------------------------------------------------------------
+@jit
+def block_weighted_counts(within, weights, out):
+    """Weighted neighbourhood size of each row of a block.
+
+    ``out[a] = sum_b within[a, b] * weights[b]``, summed in column order in
+    float64.
+
+    Parameters
+    ----------
+    within : ndarray of shape (m, n), bool (IN)
+    weights : ndarray of shape (n,) (IN)
+    out : ndarray of shape (m,), float64 (OUT)
+    """
+    for a in range(within.shape[0]):
+        acc = 0.0
+        for b in range(within.shape[1]):
+            if within[a, b]:
+                acc += np.float64(weights[b])
+        out[a] = acc
+
+
+@jit
+def find_root(parent, x):
+    """Root of ``x`` in the union–find forest ``parent`` (INOUT), halving paths."""
+    while parent[x] != x:
+        parent[x] = parent[parent[x]]
+        x = parent[x]
+    return x
+
+
+@jit
+def union(parent, a, b):
+    """Join the sets of ``a`` and ``b``; the smaller root becomes the root (deterministic)."""
+    ra = find_root(parent, a)
+    rb = find_root(parent, b)
+    if ra < rb:
+        parent[rb] = ra
+    elif rb < ra:
+        parent[ra] = rb
+
+
+@jit
+def grow_clusters(within, is_core, labels):
+    """scikit-learn's cluster growth on a stored "within eps" matrix (small n only).
+
+    Seeds are the core points in index order; each labels every point its
+    core points can reach through their neighbourhoods (row ``i`` of
+    ``within`` is the neighbourhood of ``i``, exactly as scikit-learn reads
+    it, so this is exact even when the relation is not symmetric: a user's
+    precomputed matrix, or BLAS rounding at exactly ``eps``). A point is
+    labelled when first reached, so the queue never holds it twice.
+
+    Parameters
+    ----------
+    within : ndarray of shape (n, n), bool (IN)
+    is_core : ndarray of shape (n,), bool (IN)
+    labels : ndarray of shape (n,), int64 (OUT)
+    """
+    n = within.shape[0]
+    labels[:] = -1
+    queue = np.empty(n, dtype=np.int64)
+    label = 0
+    for seed in range(n):
+        if labels[seed] != -1 or not is_core[seed]:
+            continue
+        labels[seed] = label
+        queue[0] = seed
+        head = 0
+        tail = 1
+        while head < tail:
+            i = queue[head]
+            head += 1
+            if not is_core[i]:
+                continue
+            for j in range(n):
+                if within[i, j] and labels[j] == -1:
+                    labels[j] = label
+                    queue[tail] = j
+                    tail += 1
+        label += 1
+
+
+@jit
+def block_union(within, row_ids, col_ids, parent):
+    """Union every core pair marked in a block of core rows (INOUT ``parent``).
+
+    Parameters
+    ----------
+    within : ndarray of shape (m, n), bool (IN)
+    row_ids : ndarray of shape (m,), int64 (IN)
+        Union–find id of each row (all rows are core points).
+    col_ids : ndarray of shape (n,), int64 (IN)
+        Union–find id of each column, -1 for non-core columns.
+    parent : ndarray of shape (n_core,), int64 (INOUT)
+    """
+    for a in range(within.shape[0]):
+        for b in range(within.shape[1]):
+            if within[a, b] and col_ids[b] >= 0:
+                union(parent, row_ids[a], col_ids[b])
+
+
+@jit
+def block_border_labels(within, row_labels, is_core, labels):
+    """scikit-learn's border rule from a block of core rows (INOUT ``labels``).
+
+    A non-core point takes the smallest cluster label among the core points
+    whose neighbourhood holds it (-1, noise, if none): clusters are numbered
+    in the order scikit-learn grows them, and the first to grow claims it.
+
+    Parameters
+    ----------
+    within : ndarray of shape (m, n), bool (IN)
+    row_labels : ndarray of shape (m,), int64 (IN)
+        Cluster of each (core) row.
+    is_core : ndarray of shape (n,), bool (IN)
+    labels : ndarray of shape (n,), int64 (INOUT)
+        Non-core entries hold the best label so far (-1 for none).
+    """
+    for b in range(within.shape[1]):
+        if is_core[b]:
+            continue
+        best = labels[b]
+        for a in range(within.shape[0]):
+            if within[a, b] and (best < 0 or row_labels[a] < best):
+                best = row_labels[a]
+        labels[b] = best
+
+
+# ---------------------------------------------------------------------------
+# the grid
+# ---------------------------------------------------------------------------
+@jit
+def bounding_box(X):
+    """Smallest and largest coordinate along each axis, as float64.
+
+    One pass over the rows (NumPy's ``X.min(axis=0)`` on few columns is ten
+    times slower).
+
+    Returns
+    -------
+    lo, hi : ndarray of shape (d,), float64
+    """
+    d = X.shape[1]
+    lo = np.empty(d, dtype=np.float64)
+    hi = np.empty(d, dtype=np.float64)
+    for k in range(d):
+        lo[k] = X[0, k]
+        hi[k] = X[0, k]
+    for i in range(1, X.shape[0]):
+        for k in range(d):
+            v = np.float64(X[i, k])
+            if v < lo[k]:
+                lo[k] = v
+            elif v > hi[k]:
+                hi[k] = v
+    return lo, hi
+
+
+@jit
+def cell_coordinates(X, origin, side, strides, coords, keys):
+    """Cell of each point: ``coords[i, k] = floor((X[i, k] - origin[k]) / side)``.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, d) (IN)
+    origin : ndarray of shape (d,), float64 (IN)
+    side : float
+    strides : ndarray of shape (d,), int64 (IN)
+        ``keys[i] = sum_k coords[i, k] * strides[k]`` numbers the cells.
+    coords : ndarray of shape (n, d), int64 (OUT)
+    keys : ndarray of shape (n,), int64 (OUT)
+    """
+    for i in range(X.shape[0]):
+        key = 0
+        for k in range(X.shape[1]):
+            q = np.int64(np.floor((np.float64(X[i, k]) - origin[k]) / side))
+            coords[i, k] = q
+            key += q * strides[k]
+        keys[i] = key
+
+
+@jit
+def cell_starts(sorted_keys):
+    """Where each run of equal keys begins, plus ``n`` at the end.
+
+    Returns
+    -------
+    ndarray of shape (n_cells + 1,), int64
+    """
+    n = sorted_keys.shape[0]
+    starts = np.empty(n + 1, dtype=np.int64)
+    m = 0
+    for i in range(n):
+        if i == 0 or sorted_keys[i] != sorted_keys[i - 1]:
+            starts[m] = i
+            m += 1
+    starts[m] = n
+    return starts[: m + 1].copy()
+
+
+@jit
+def counting_sort(keys, n_keys):
+    """Stable counting sort of small non-negative integer keys, O(n + n_keys).
+
+    Parameters
+    ----------
+    keys : ndarray of shape (n,), int64 (IN)
+    n_keys : int
+        Every key is in ``[0, n_keys)``.
+
+    Returns
+    -------
+    order : ndarray of shape (n,), int64
+        ``keys[order]`` is sorted; equal keys keep their index order.
+    """
+    counts = np.zeros(n_keys + 1, dtype=np.int64)
+    for i in range(keys.shape[0]):
+        counts[keys[i] + 1] += 1
+    for k in range(n_keys):
+        counts[k + 1] += counts[k]
+    order = np.empty(keys.shape[0], dtype=np.int64)
+    for i in range(keys.shape[0]):
+        order[counts[keys[i]]] = i
+        counts[keys[i]] += 1
+    return order
+
+
+@jit
+def neighbour_cell(c, offset, cell_coords, cell_keys, extents, strides):
+    """Index of the cell at ``cell_coords[c] + offset``, or -1 if it holds no point.
+
+    Cells are found by binary search in the sorted ``cell_keys``, which works
+    the same with and without the JIT (no hash map needed).
+    """
+    key = cell_keys[c]
+    for k in range(offset.shape[0]):
+        q = cell_coords[c, k] + offset[k]
+        if q < 0 or q >= extents[k]:
+            return -1
+        key += offset[k] * strides[k]
+    pos = np.searchsorted(cell_keys, key)
+    if pos < cell_keys.shape[0] and cell_keys[pos] == key:
+        return pos
+    return -1
+
+
+@jit
+def gap_to_cell(Xs, i, cell_coords, cc, origin, side, metric, p):
+    """Reduced distance from point ``Xs[i]`` to the box of cell ``cc`` (a lower bound).
+
+    Each per-axis gap is shrunk by a millionth of a cell so that rounding in
+    the cell assignment can never make the bound exceed a true distance.
+    """
+    acc = 0.0
+    for k in range(Xs.shape[1]):
+        lo = origin[k] + cell_coords[cc, k] * side
+        x = np.float64(Xs[i, k])
+        t = max(lo - x, x - (lo + side), 0.0) - 1e-6 * side
+        if t <= 0.0:
+            continue
+        if metric == 0:
+            acc += t * t
+        elif metric == 1:
+            acc += t
+        elif metric == 2:
+            if t > acc:
+                acc = t
+        else:
+            acc += t**p
+    return acc
+
+
+@jit(parallel=True)
+def grid_core_flags(
+    Xs,
+    ws,
+    cell_start,
+    cell_coords,
+    cell_keys,
+    extents,
+    strides,
+    offsets,
+    origin,
+    side,
+    metric,
+    p,
+    threshold,
+    min_samples,
+    is_core,
+):
+    """Core flags of points sorted by cell: weighted eps-neighbourhood >= min_samples.
+
+    A cell's points are all within eps of each other (its diagonal is shorter
+    than eps), so each starts with the cell's own weight and only the cells
+    around it are scanned; a cell whose weight alone reaches ``min_samples``
+    is core without any distance computed. The scan stops as soon as the
+    count reaches ``min_samples`` (weights are non-negative, so the count
+    only grows). Each cell writes only its own points: the parallel loop is
+    race-free and its result independent of the thread count.
+
+    Parameters
+    ----------
+    Xs : ndarray of shape (n, d) (IN)
+        The points, sorted by cell.
+    ws : ndarray of shape (n,) (IN)
+        Their weights (non-negative).
+    cell_start : ndarray of shape (n_cells + 1,), int64 (IN)
+        Cell ``c`` holds points ``cell_start[c]:cell_start[c + 1]``.
+    cell_coords : ndarray of shape (n_cells, d), int64 (IN)
+    cell_keys : ndarray of shape (n_cells,), int64 (IN), sorted
+    extents, strides : ndarray of shape (d,), int64 (IN)
+        Number of cells along each axis and the key strides.
+    offsets : ndarray of shape (n_offsets, d), int64 (IN)
+        Relative positions of the cells that may hold neighbours (own cell excluded).
+    origin : ndarray of shape (d,), float64 (IN)
+        Corner of cell (0, ..., 0).
+    side : float
+        Cell side; a cell whose box is farther than eps from a point is skipped.
+    metric, p, threshold : see :func:`within_block`
+    min_samples : int
+    is_core : ndarray of shape (n,), bool (OUT)
+    """
+    n_cells = cell_start.shape[0] - 1
+    for c in prange(n_cells):
+        a = cell_start[c]
+        b = cell_start[c + 1]
+        own = 0.0
+        for i in range(a, b):
+            own += np.float64(ws[i])
+        if own >= min_samples:
+            for i in range(a, b):
+                is_core[i] = True
+            continue
+        around = np.empty(offsets.shape[0], dtype=np.int64)
+        m = 0
+        for t in range(offsets.shape[0]):
+            cc = neighbour_cell(c, offsets[t], cell_coords, cell_keys, extents, strides)
+            if cc >= 0:
+                around[m] = cc
+                m += 1
+        for i in range(a, b):
+            acc = own
+            for t in range(m):
+                if acc >= min_samples:
+                    break
+                cc = around[t]
+                if gap_to_cell(Xs, i, cell_coords, cc, origin, side, metric, p) > threshold:
+                    continue
+                for j in range(cell_start[cc], cell_start[cc + 1]):
+                    if reduced_distance(Xs, i, Xs, j, metric, p, False) <= threshold:
+                        acc += np.float64(ws[j])
+                        if acc >= min_samples:
+                            break
+            is_core[i] = acc >= min_samples
+
+
+@jit
+def cells_linked(Xs, is_core, c, cc, cell_start, cell_coords, origin, side, metric, p, threshold):
+    """Whether some core point of cell ``c`` is within eps of a core point of cell ``cc``.
+
+    Points farther than eps from the other cell's box are skipped before any
+    pairwise distance: for cells that only touch at a corner, that leaves a
+    handful of candidates instead of every pair.
+    """
+    for i in range(cell_start[c], cell_start[c + 1]):
+        if not is_core[i]:
+            continue
+        if gap_to_cell(Xs, i, cell_coords, cc, origin, side, metric, p) > threshold:
+            continue
+        for j in range(cell_start[cc], cell_start[cc + 1]):
+            if is_core[j] and reduced_distance(Xs, i, Xs, j, metric, p, False) <= threshold:
+                return True
+    return False
+
+
+@jit
+def grid_union_cells(
+    Xs,
+    is_core,
+    cell_start,
+    cell_has_core,
+    cell_coords,
+    cell_keys,
+    extents,
+    strides,
+    half_offsets,
+    origin,
+    side,
+    metric,
+    p,
+    threshold,
+    parent,
+):
+    """Union–find over core cells joined by a pair of core points (INOUT ``parent``).
+
+    All core points of one cell are within eps of each other, so clusters are
+    unions of cells, and one linking pair per pair of cells is enough. Only
+    half of the offsets are tried (the other half is the same pairs seen from
+    the other cell), nearest first; a pair of cells already in one set is
+    skipped without any distance computed, which in dense regions skips
+    nearly all of them.
+
+    Parameters
+    ----------
+    half_offsets : ndarray of shape (n_half, d), int64 (IN), nearest first
+    cell_has_core : ndarray of shape (n_cells,), bool (IN)
+    origin : ndarray of shape (d,), float64 (IN)
+        Corner of cell (0, ..., 0).
+    side : float
+    parent : ndarray of shape (n_cells,), int64 (INOUT)
+    Other parameters as in :func:`grid_core_flags`.
+    """
+    n_cells = cell_start.shape[0] - 1
+    for c in range(n_cells):
+        if not cell_has_core[c]:
+            continue
+        for t in range(half_offsets.shape[0]):
+            cc = neighbour_cell(c, half_offsets[t], cell_coords, cell_keys, extents, strides)
+            if cc < 0 or not cell_has_core[cc]:
+                continue
+            if find_root(parent, c) == find_root(parent, cc):
+                continue
+            if cells_linked(
+                Xs, is_core, c, cc, cell_start, cell_coords, origin, side, metric, p, threshold
+            ):
+                union(parent, c, cc)
+
+
+@jit
+def smallest_core_index(is_core, order, cell_of, parent, out):
+    """For each union–find root, the smallest original index of a core point below it.
+
+    scikit-learn starts a new cluster at each core point not yet labelled, in
+    index order: clusters are therefore numbered by their smallest core index.
+
+    Parameters
+    ----------
+    is_core : ndarray of shape (n,), bool (IN), in sorted order
+    order : ndarray of shape (n,), int64 (IN)
+        Original index of each sorted point.
+    cell_of : ndarray of shape (n,), int64 (IN)
+        Cell of each sorted point.
+    parent : ndarray of shape (n_cells,), int64 (INOUT, paths halved)
+    out : ndarray of shape (n_cells,), int64 (INOUT)
+        Initialised to n; receives the minimum at each root.
+    """
+    for s in range(is_core.shape[0]):
+        if is_core[s]:
+            r = find_root(parent, cell_of[s])
+            if order[s] < out[r]:
+                out[r] = order[s]
+
+
+@jit(parallel=True)
+def grid_border_labels(
+    Xs,
+    is_core,
+    cell_start,
+    cell_label,
+    cell_coords,
+    cell_keys,
+    extents,
+    strides,
+    offsets,
+    origin,
+    side,
+    metric,
+    p,
+    threshold,
+    labels,
+):
+    """Labels of the points sorted by cell: core points their cell's, others by the border rule.
+
+    A non-core point takes the smallest label among the core cells holding a
+    core point within eps of it (noise, -1, if none). The candidate cells are
+    visited in increasing label order, so the first hit is the answer.
+
+    Parameters
+    ----------
+    cell_label : ndarray of shape (n_cells,), int64 (IN)
+        Cluster of each cell's core points, -1 for cells without any.
+    labels : ndarray of shape (n,), int64 (OUT)
+    Other parameters as in :func:`grid_core_flags`.
+    """
+    n_cells = cell_start.shape[0] - 1
+    for c in prange(n_cells):
+        a = cell_start[c]
+        b = cell_start[c + 1]
+        all_core = True
+        for i in range(a, b):
+            if is_core[i]:
+                labels[i] = cell_label[c]
+            else:
+                all_core = False
+        if all_core:
+            continue
+        # candidate core cells (own included), sorted by label (insertion sort: few)
+        cand = np.empty(offsets.shape[0] + 1, dtype=np.int64)
+        m = 0
+        for t in range(offsets.shape[0] + 1):
+            if t == offsets.shape[0]:
+                cc = np.int64(c)  # (a prange index is unsigned: keep cc one type)
+            else:
+                cc = neighbour_cell(c, offsets[t], cell_coords, cell_keys, extents, strides)
+            if cc < 0 or cell_label[cc] < 0:
+                continue
+            u = m
+            while u > 0 and cell_label[cand[u - 1]] > cell_label[cc]:
+                cand[u] = cand[u - 1]
+                u -= 1
+            cand[u] = cc
+            m += 1
+        for i in range(a, b):
+            if is_core[i]:
+                continue
+            best = -1
+            for t in range(m):
+                cc = cand[t]
+                if gap_to_cell(Xs, i, cell_coords, cc, origin, side, metric, p) > threshold:
+                    continue
+                for j in range(cell_start[cc], cell_start[cc + 1]):
+                    if is_core[j] and reduced_distance(Xs, i, Xs, j, metric, p, False) <= threshold:
+                        best = cell_label[cc]
+                        break
+                if best >= 0:
+                    break
+            labels[i] = best
+
+
+@jit
+def grid_neighbours(
+    Xs,
+    s,
+    cell_of,
+    cell_start,
+    cell_coords,
+    cell_keys,
+    extents,
+    strides,
+    offsets,
+    metric,
+    p,
+    threshold,
+    out,
+):
+    """Sorted positions of the eps-neighbours of sorted point ``s`` (for the trace).
+
+    Parameters
+    ----------
+    out : ndarray of shape (n,), int64 (OUT)
+        Receives the positions in its first entries.
+
+    Returns
+    -------
+    int
+        The number of neighbours written.
+    """
+    c = cell_of[s]
+    m = 0
+    for t in range(offsets.shape[0] + 1):
+        if t == offsets.shape[0]:
+            cc = c
+        else:
+            cc = neighbour_cell(c, offsets[t], cell_coords, cell_keys, extents, strides)
+        if cc < 0:
+            continue
+        for j in range(cell_start[cc], cell_start[cc + 1]):
+            if reduced_distance(Xs, s, Xs, j, metric, p, False) <= threshold:
+                out[m] = j
+                m += 1
+    return m
+
+
+@jit
+def flatten_forest(parent):
+    """Point every node of the union–find forest straight at its root (INOUT ``parent``).
+
+    Roots are the smallest index of their set and ``parent[x] <= x`` always
+    holds, so one pass in index order finishes each node after its parent.
+    """
+    for x in range(parent.shape[0]):
+        parent[x] = parent[parent[x]]
