@@ -7,9 +7,11 @@ kernels short enough to read and a trace of what each algorithm did.
 from ._jit import warmup
 from ._version import __version__
 from .exceptions import ConvergenceWarning, NotFittedError
+from .mixture import GaussianMixture
 
 __all__ = [
     "ConvergenceWarning",
+    "GaussianMixture",
     "NotFittedError",
     "__version__",
     "warmup",
