@@ -48,6 +48,7 @@ from ._jit import jit
 __all__ = [
     "cholesky_lower",
     "cholesky_of_precisions",
+    "exp_nonpositive",
     "covariances_diag",
     "covariances_full_direct",
     "normalize_log_prob",
@@ -331,6 +332,65 @@ def weighted_log_prob_spherical(X, means, precisions, log_const, out):
             out[i, c] = log_const[c] - 0.5 * precisions[c] * dist
 
 
+# exp for t <= 0 in a form the compiler turns into SIMD code (libm's exp is
+# one scalar call per value and dominates the E-step for small d):
+# exp(t) = 2^m exp(r), m = round(t / ln 2), |r| <= ln(2) / 2, with exp(r) by
+# its Taylor polynomial to degree 13 (truncation error below 1e-17) and 2^m
+# written straight into a float's exponent bits.
+_LOG2E = 1.4426950408889634
+_LN2_HI = 0.6931471803691238  # ln 2 split in two, so m * _LN2_HI is exact
+_LN2_LO = 1.9082149292705877e-10
+_SHIFTER = 6755399441055744.0  # 1.5 * 2^52: x + _SHIFTER rounds x to an integer ...
+_SHIFTER_BITS = 0x4338000000000000  # ... that sits in the low bits of this pattern
+_EXP_MIN = -708.0  # below it exp(t) < 2^-1022 (subnormal): we return 0
+_C = [1.0 / math.factorial(j) for j in range(14)]
+(_C2, _C3, _C4, _C5, _C6, _C7, _C8, _C9, _C10, _C11, _C12, _C13) = _C[2:]
+
+
+@jit
+def exp_nonpositive(t, out, work):
+    """``out[i] = exp(t[i])`` for ``t[i] <= 0``, to about 1 ulp, 0 below -708.
+
+    Parameters
+    ----------
+    t : ndarray of shape (m,)       IN
+    out : ndarray of shape (m,)     OUT
+    work : ndarray of shape (m,)    scratch (float64)
+    """
+    m = t.size
+    for i in range(m):
+        x = t[i]
+        keep = 1.0 if x >= _EXP_MIN else 0.0
+        x = max(x, _EXP_MIN)
+        shifted = x * _LOG2E + _SHIFTER
+        n = shifted - _SHIFTER  # round(x / ln 2)
+        r = (x - n * _LN2_HI) - n * _LN2_LO
+        p = _C13
+        p = p * r + _C12
+        p = p * r + _C11
+        p = p * r + _C10
+        p = p * r + _C9
+        p = p * r + _C8
+        p = p * r + _C7
+        p = p * r + _C6
+        p = p * r + _C5
+        p = p * r + _C4
+        p = p * r + _C3
+        p = p * r + _C2
+        p = p * r + 1.0
+        p = p * r + 1.0
+        out[i] = p * keep
+        work[i] = shifted
+    bits = work.view(np.int64)
+    for i in range(m):  # the float 2^n: biased exponent n + 1023, zero mantissa
+        bits[i] = (bits[i] - _SHIFTER_BITS + 1023) << 52
+    for i in range(m):
+        out[i] *= work[i]
+
+
+_NORMALIZE_ROWS = 256
+
+
 @jit(parallel=True)
 def normalize_log_prob(weighted_log_prob, resp, log_prob_norm):
     """Responsibilities and per-sample log-likelihood by log-sum-exp.
@@ -339,7 +399,8 @@ def normalize_log_prob(weighted_log_prob, resp, log_prob_norm):
     ``log p(x_i) = m + log sum_k exp(a_k - m)`` (no overflow, and at least one
     term equals 1, so no underflow to log 0), and the responsibilities
     ``r_ik = exp(a_k - log p(x_i)) = exp(a_k - m) / sum_k exp(a_k - m)`` reuse
-    the same exponentials: one ``exp`` per entry in all.
+    the same exponentials: one ``exp`` per entry in all, computed for a block
+    of rows at a time by the vectorised :func:`exp_nonpositive`.
 
     Parameters
     ----------
@@ -348,26 +409,38 @@ def normalize_log_prob(weighted_log_prob, resp, log_prob_norm):
     log_prob_norm : ndarray of shape (n,)          OUT, log p(x_i)
     """
     n, k = weighted_log_prob.shape
-    for i in prange(n):
-        m = weighted_log_prob[i, 0]
-        for c in range(1, k):
-            if weighted_log_prob[i, c] > m:
-                m = weighted_log_prob[i, c]
-        if not math.isfinite(m):  # every term -inf (or inf / NaN): no shift
-            m = 0.0
-        total = 0.0
-        for c in range(k):
-            e = math.exp(weighted_log_prob[i, c] - m)
-            resp[i, c] = e
-            total += e
-        if total > 0.0:
-            log_prob_norm[i] = m + math.log(total)
+    n_blocks = (n + _NORMALIZE_ROWS - 1) // _NORMALIZE_ROWS
+    for block in prange(n_blocks):
+        start = block * _NORMALIZE_ROWS
+        stop = min(n, start + _NORMALIZE_ROWS)
+        rows = stop - start
+        shifted = np.empty(rows * k, dtype=weighted_log_prob.dtype)
+        exps = np.empty(rows * k, dtype=weighted_log_prob.dtype)
+        work = np.empty(rows * k, dtype=np.float64)
+        maxima = np.empty(rows, dtype=weighted_log_prob.dtype)
+        for i in range(rows):
+            m = weighted_log_prob[start + i, 0]
+            for c in range(1, k):
+                m = max(m, weighted_log_prob[start + i, c])
+            if not math.isfinite(m):  # every term -inf (or inf / NaN): no shift
+                m = 0.0
+            maxima[i] = m
             for c in range(k):
-                resp[i, c] = resp[i, c] / total
-        else:  # no component gives the point any weight
-            log_prob_norm[i] = -math.inf
+                shifted[i * k + c] = weighted_log_prob[start + i, c] - m
+        exp_nonpositive(shifted, exps, work)
+        for i in range(rows):
+            total = 0.0
             for c in range(k):
-                resp[i, c] = math.nan
+                total += exps[i * k + c]
+            if total > 0.0:
+                log_prob_norm[start + i] = maxima[i] + math.log(total)
+                inverse = 1.0 / total  # one division per row instead of k
+                for c in range(k):
+                    resp[start + i, c] = exps[i * k + c] * inverse
+            else:  # no component gives the point any weight
+                log_prob_norm[start + i] = -math.inf
+                for c in range(k):
+                    resp[start + i, c] = math.nan
 
 
 # ---------------------------------------------------------------------------

@@ -223,7 +223,8 @@ def estimate_gaussian_parameters(X, resp, reg_covar, covariance_type):
         'spherical'.
     """
     guard = _NK_GUARD
-    nk = resp.sum(axis=0) + guard
+    # 1^T R as a BLAS product: much faster than a column sum over short rows.
+    nk = np.ones(resp.shape[0]) @ resp + guard
     means = (resp.T @ X) / nk[:, np.newaxis]
     covariances = _COVARIANCE_ESTIMATORS[covariance_type](X, resp, nk, means, reg_covar, guard)
     return nk, means, covariances
