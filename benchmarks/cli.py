@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
@@ -118,16 +119,35 @@ def main(argv: list[str] | None = None, registry: Registry | None = None) -> int
         )
     rows = run(workloads, options, progress)
     print(report.text_report(rows))
-    write_outputs(rows, argv, options, args.out, plot=not args.no_plot, progress=progress)
+    stem = output_stem(args.only, options.quick)
+    write_outputs(rows, argv, options, args.out, stem, plot=not args.no_plot, progress=progress)
     return 1 if any(r.status in ("FAILED", "ERROR") for r in rows) else 0
 
 
+def output_stem(only: list[str] | None, quick: bool) -> str:
+    """``results[-<selection>][-quick]``: a run of one group publishes its own files.
+
+    Each algorithm's table can then be refreshed on its own without erasing
+    the others', and quick runs never overwrite published full results.
+    """
+    stem = "results"
+    if only:
+        names = [part for item in only for part in item.split(",") if part]
+        stem += "-" + "+".join(re.sub(r"[^A-Za-z0-9_.]+", "_", n) for n in names)
+    return stem + ("-quick" if quick else "")
+
+
 def write_outputs(
-    rows: list[Row], argv: list[str], options: Options, out: Path, plot: bool, progress: Progress
+    rows: list[Row],
+    argv: list[str],
+    options: Options,
+    out: Path,
+    stem: str,
+    plot: bool,
+    progress: Progress,
 ) -> None:
-    """``results[-quick].{json,md,png}`` under ``out``."""
+    """``<stem>.{json,md,png}`` under ``out``."""
     out.mkdir(parents=True, exist_ok=True)
-    stem = "results-quick" if options.quick else "results"
     info = environment.collect(argv, sorted({r.implementation for r in rows}))
     report.write_json(out / f"{stem}.json", report.to_json(rows, info, options))
     report.write_text(out / f"{stem}.md", report.markdown(rows, info, options))

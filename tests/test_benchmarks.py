@@ -117,9 +117,11 @@ def test_json_and_markdown_record_the_machine(tmp_path, capsys):
 def test_full_run_writes_results_and_plot(tmp_path, capsys):
     argv = ["--repeat", "2", "--no-memory", "--only", "fake"]
     code, _, err = _run(tmp_path, argv, _fake_registry(), capsys)
-    assert {"results.json", "results.md", "results.png"} <= {p.name for p in tmp_path.iterdir()}
+    # a run restricted with --only publishes under its own name
+    expected = {"results-fake.json", "results-fake.md", "results-fake.png"}
+    assert expected <= {p.name for p in tmp_path.iterdir()}
     assert "repeat 2/2" in err and "warm-up" in err  # progress display
-    assert _results(tmp_path, "results")["results"][0]["size"] == 10_000
+    assert _results(tmp_path, "results-fake")["results"][0]["size"] == 10_000
 
 
 def test_missing_scikit_learn_shows_a_dash(tmp_path, capsys):
@@ -295,6 +297,6 @@ def test_cold_compile_runs_in_fresh_processes(tmp_path, capsys):
         REGISTRY.unregister("fakecold.cold")
     out = capsys.readouterr().out
     assert "cold compile" in out and "warm cache" in out
-    (row,) = _results(tmp_path / "out")["results"]
+    (row,) = _results(tmp_path / "out", "results-fakecold-quick")["results"]
     assert row["cold"]["cold_first_call_s"] is not None, row["cold"]
     assert row["cold"]["warm_cache_first_call_s"] is not None
