@@ -112,9 +112,7 @@ def initial_responsibilities(X, n_components, init_params, random_state):
     if init_params == "kmeans":
         from .kmeans import KMeans  # written beside this module; imported only when used
 
-        labels = (
-            KMeans(n_clusters=n_components, n_init=1, random_state=random_state).fit(X).labels_
-        )
+        labels = KMeans(n_clusters=n_components, n_init=1, random_state=random_state).fit(X).labels_
         resp = np.zeros((n_samples, n_components))
         resp[np.arange(n_samples), labels] = 1.0
     elif init_params == "k-means++":
@@ -638,8 +636,9 @@ class GaussianMixture(BaseEstimator):
             converged = False
             for n_iter in range(1, self.max_iter + 1):
                 previous_bound = lower_bound
-                lower_bound, resp = e_step(X64, params[0], params[1], params[3],
-                                           self.covariance_type)
+                lower_bound, resp = e_step(
+                    X64, params[0], params[1], params[3], self.covariance_type
+                )
                 params = m_step(X64, resp, self.reg_covar, self.covariance_type)
                 lower_bounds.append(lower_bound)
                 if history is not None:
@@ -687,7 +686,9 @@ class GaussianMixture(BaseEstimator):
         weights = means = precisions = None
         if self.weights_init is not None:
             weights = check_array(
-                self.weights_init, input_name="weights_init", ensure_2d=False,
+                self.weights_init,
+                input_name="weights_init",
+                ensure_2d=False,
                 ensure_min_samples=0,
             )
             _check_shape(weights, (k,), "weights")
@@ -705,7 +706,9 @@ class GaussianMixture(BaseEstimator):
             weights = _as_float64(weights)
         if self.means_init is not None:
             means = check_array(
-                self.means_init, input_name="means_init", ensure_2d=False,
+                self.means_init,
+                input_name="means_init",
+                ensure_2d=False,
                 ensure_min_samples=0,
             )
             _check_shape(means, (k, d), "means")
@@ -713,8 +716,11 @@ class GaussianMixture(BaseEstimator):
         if self.precisions_init is not None:
             ctype = self.covariance_type
             precisions = check_array(
-                self.precisions_init, input_name="precisions_init", ensure_2d=False,
-                allow_nd=ctype == "full", ensure_min_samples=0,
+                self.precisions_init,
+                input_name="precisions_init",
+                ensure_2d=False,
+                allow_nd=ctype == "full",
+                ensure_min_samples=0,
             )
             shapes = {"full": (k, d, d), "tied": (d, d), "diag": (k, d), "spherical": (k,)}
             _check_shape(precisions, shapes[ctype], f"{ctype} precision")
@@ -752,9 +758,7 @@ class GaussianMixture(BaseEstimator):
             )
             # The covariances follow from the precisions (scikit-learn leaves
             # them unset until the first M-step).
-            covariances = _covariances_from_precisions_chol(
-                precisions_chol, self.covariance_type
-            )
+            covariances = _covariances_from_precisions_chol(precisions_chol, self.covariance_type)
         return weights, means, covariances, precisions_chol
 
     def _fitted_parameters(self):
@@ -825,7 +829,10 @@ class GaussianMixture(BaseEstimator):
         self._check_is_fitted(["means_", "precisions_cholesky_"])
         X = self._validate_data(X, reset=False)
         weighted = estimate_weighted_log_prob(
-            _as_float64(X), self.weights_, self.means_, self.precisions_cholesky_,
+            _as_float64(X),
+            self.weights_,
+            self.means_,
+            self.precisions_cholesky_,
             self.covariance_type,
         )
         return weighted, np.result_type(X.dtype, self.means_.dtype)
@@ -979,7 +986,10 @@ def _warmup(dtype):
         X = rng.standard_normal((40, n_features)).astype(dtype)
         for covariance_type in COVARIANCE_TYPES:
             model = GaussianMixture(
-                2, covariance_type=covariance_type, init_params="random", max_iter=2,
+                2,
+                covariance_type=covariance_type,
+                init_params="random",
+                max_iter=2,
                 random_state=0,
             )
             with warnings.catch_warnings():

@@ -85,8 +85,13 @@ def _em_setup(covariance_type):
             "spherical": np.full(k, 1.0 / variances.mean()),
         }[covariance_type]
         params = dict(
-            n_components=k, covariance_type=covariance_type, tol=0.0, max_iter=N_ITER,
-            weights_init=np.full(k, 1.0 / k), means_init=means, precisions_init=precisions,
+            n_components=k,
+            covariance_type=covariance_type,
+            tol=0.0,
+            max_iter=N_ITER,
+            weights_init=np.full(k, 1.0 / k),
+            means_init=means,
+            precisions_init=precisions,
         )
         return X, params
 
@@ -117,8 +122,10 @@ def _em_flops(covariance_type):
 
 
 _EM_SIZES = {
-    "full": ([(20_000, 2, 5), (5_000, 64, 20)],
-             [(100_000, 2, 5), (17_970, 64, 20), (100_000, 32, 16)]),
+    "full": (
+        [(20_000, 2, 5), (5_000, 64, 20)],
+        [(100_000, 2, 5), (17_970, 64, 20), (100_000, 32, 16)],
+    ),
     "tied": ([(20_000, 2, 5)], [(100_000, 2, 5)]),
     "diag": ([(20_000, 2, 5), (20_000, 16, 10)], [(100_000, 2, 5), (100_000, 16, 10)]),
     "spherical": ([(20_000, 2, 5)], [(100_000, 2, 5)]),
@@ -189,8 +196,9 @@ def _digits_random(module):
         import importlib
 
         cls = importlib.import_module(module).GaussianMixture
-        return _quiet_fit(cls, X, n_components=20, n_init=2, init_params="random",
-                          random_state=12345)
+        return _quiet_fit(
+            cls, X, n_components=20, n_init=2, init_params="random", random_state=12345
+        )
 
     return run
 
