@@ -9,6 +9,7 @@ from ._jit import warmup
 from ._version import __version__
 from .agglomerative import AgglomerativeClustering, cut_tree, linkage
 from .exceptions import ConvergenceWarning, NotFittedError
+from .mixture import GaussianMixture
 
 __all__ = [
     "AgglomerativeClustering",
@@ -18,6 +19,7 @@ from .dbscan import DBSCAN, dbscan
     "DBSCAN",
     "dbscan",
     "ConvergenceWarning",
+    "GaussianMixture",
     "NotFittedError",
     "__version__",
     "metrics",

@@ -1,0 +1,567 @@
+"""The jitted loops of the Gaussian mixture's EM algorithm.
+
+Entry points, each one step of EM on plain arrays (the estimator in
+``mixture.py`` calls them; a notebook can too):
+
+Cholesky factors (one d x d matrix per component, O(k d^3))
+    ``precisions_cholesky_full``   covariance Sigma -> upper U with U U^T = Sigma^-1
+    ``cholesky_of_precisions``     precision P      -> upper U with U U^T = P
+
+E-step (log-densities, O(n k d) or O(n k d^2))
+    ``weighted_log_prob_full``       full covariances, directly from X (small d)
+    ``weighted_log_prob_projected``  full or tied, from Y = X U computed by BLAS
+    ``weighted_log_prob_diag``       diagonal covariances
+    ``weighted_log_prob_spherical``  one variance per component
+    ``normalize_log_prob``           log-sum-exp: responsibilities and log p(x)
+
+M-step (second moments, O(n k d^2) for full, O(n k d) for diag)
+    ``covariances_full_direct``   weighted scatter matrices, small d
+    ``scaled_deviations``         sqrt(r_ik) (x_i - mu_k), to feed a BLAS X^T X
+    ``covariances_diag``          weighted variances per feature
+
+Every E-step kernel writes the *weighted* log-probability
+
+    log w_k + log N(x_i | mu_k, Sigma_k)
+        = log_const[k] - 0.5 * || (x_i - mu_k) U_k ||^2,
+
+    log_const[k] = log w_k - 0.5 d log(2 pi) + sum_j log U_k[j, j],
+
+where U_k is the upper-triangular Cholesky factor of the precision
+(U_k U_k^T = Sigma_k^-1): the Mahalanobis distance is a squared norm and the
+log-determinant a sum of logs of a diagonal.
+
+Row loops run in parallel with ``prange``. Kernels that add over rows use a
+number of chunks that depends only on ``n`` (never on the thread count), each
+chunk owning its partial sums, reduced serially in chunk order: the result is
+the same, bit for bit, for any number of threads.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import prange
+
+from ._jit import jit
+
+__all__ = [
+    "cholesky_lower",
+    "cholesky_of_precisions",
+    "exp_nonpositive",
+    "covariances_diag",
+    "covariances_full_direct",
+    "normalize_log_prob",
+    "precisions_cholesky_full",
+    "scaled_deviations",
+    "weighted_log_prob_diag",
+    "weighted_log_prob_full",
+    "weighted_log_prob_projected",
+    "weighted_log_prob_spherical",
+]
+
+# Reductions over rows are split into at most this many chunks, each at least
+# _CHUNK_ROWS long; the split depends on n only, so sums do not depend on the
+# number of threads.
+_MAX_CHUNKS = 64
+_CHUNK_ROWS = 2048
+
+
+@jit
+def _n_chunks(n):
+    return max(1, min(_MAX_CHUNKS, n // _CHUNK_ROWS))
+
+
+# ---------------------------------------------------------------------------
+# Cholesky factors
+# ---------------------------------------------------------------------------
+@jit
+def cholesky_lower(A, L):
+    """Cholesky factor of a symmetric positive-definite matrix: A = L L^T.
+
+    Parameters
+    ----------
+    A : ndarray of shape (d, d)            IN, only the lower triangle is read
+    L : ndarray of shape (d, d)            OUT, lower triangular (upper part set to 0)
+
+    Returns
+    -------
+    ok : bool
+        False when a pivot ``A[j, j] - sum_m L[j, m]^2`` is not positive (or is
+        NaN): A is not numerically positive definite, and L is incomplete.
+
+    Notes
+    -----
+    Column by column (Cholesky–Banachiewicz by rows of L):
+    ``L[j, j] = sqrt(A[j, j] - sum_{m<j} L[j, m]^2)`` and, below the diagonal,
+    ``L[i, j] = (A[i, j] - sum_{m<j} L[i, m] L[j, m]) / L[j, j]``. The inner
+    sums run along rows of L, contiguous in memory. About d^3 / 3 flops.
+    """
+    d = A.shape[0]
+    for j in range(d):
+        pivot = A[j, j]
+        for m in range(j):
+            pivot -= L[j, m] * L[j, m]
+        if not pivot > 0.0:  # also catches NaN
+            return False
+        l_jj = math.sqrt(pivot)
+        L[j, j] = l_jj
+        for i in range(j + 1, d):
+            s = A[i, j]
+            for m in range(j):
+                s -= L[i, m] * L[j, m]
+            L[i, j] = s / l_jj
+        for i in range(j):
+            L[i, j] = 0.0
+    return True
+
+
+@jit
+def _inverse_lower_transposed(L, U):
+    """U = (L^-1)^T for lower-triangular L; U is upper triangular.
+
+    Parameters
+    ----------
+    L : ndarray of shape (d, d)    IN, lower triangular with a positive diagonal
+    U : ndarray of shape (d, d)    OUT, upper triangular
+
+    Notes
+    -----
+    Row c of U is column c of Z = L^-1, found by forward substitution of
+    L z = e_c: ``z_c = 1 / L[c, c]`` and, for i > c,
+    ``z_i = -(sum_{c<=m<i} L[i, m] z_m) / L[i, i]``. Zeros above the pivot are
+    skipped, so the inversion costs about d^3 / 6 multiply-adds.
+    """
+    d = L.shape[0]
+    for c in range(d):
+        for i in range(c):
+            U[c, i] = 0.0
+        U[c, c] = 1.0 / L[c, c]
+        for i in range(c + 1, d):
+            s = 0.0
+            for m in range(c, i):
+                s += L[i, m] * U[c, m]
+            U[c, i] = -s / L[i, i]
+
+
+@jit
+def precisions_cholesky_full(covariances, precisions_chol):
+    """Upper Cholesky factors of the precisions from the covariances.
+
+    For each component, ``Sigma = L L^T`` (L lower), then ``U = L^-T`` so that
+    ``U U^T = L^-T L^-1 = Sigma^-1``. U is what the E-step needs: the
+    Mahalanobis distance is ``|| (x - mu) U ||^2`` and
+    ``log det Sigma^-1 = 2 sum_j log U[j, j]``.
+
+    Parameters
+    ----------
+    covariances : ndarray of shape (k, d, d)        IN
+    precisions_chol : ndarray of shape (k, d, d)    OUT, upper triangular
+
+    Returns
+    -------
+    failed : int
+        -1 when every factorisation succeeded, else the first component whose
+        covariance is not numerically positive definite.
+    """
+    k, d, _ = covariances.shape
+    L = np.empty((d, d), dtype=covariances.dtype)
+    for c in range(k):
+        if not cholesky_lower(covariances[c], L):
+            return c
+        _inverse_lower_transposed(L, precisions_chol[c])
+    return -1
+
+
+@jit
+def cholesky_of_precisions(precisions, precisions_chol):
+    """Upper-triangular U with ``U U^T = P`` for each precision matrix P.
+
+    The usual Cholesky factor is lower triangular (P = L L^T); the E-step wants
+    the upper one, the factorisation run from the last row and column up:
+    ``U[j, j] = sqrt(P[j, j] - sum_{m>j} U[j, m]^2)`` and, above the diagonal,
+    ``U[i, j] = (P[i, j] - sum_{m>j} U[i, m] U[j, m]) / U[j, j]``. (It is the
+    lower factor of P with rows and columns reversed, reversed back.)
+
+    Parameters
+    ----------
+    precisions : ndarray of shape (k, d, d)         IN, only the upper triangle is read
+    precisions_chol : ndarray of shape (k, d, d)    OUT, upper triangular
+
+    Returns
+    -------
+    failed : int
+        -1 on success, else the first component that is not positive definite.
+    """
+    k, d, _ = precisions.shape
+    for c in range(k):
+        P = precisions[c]
+        U = precisions_chol[c]
+        for j in range(d - 1, -1, -1):
+            pivot = P[j, j]
+            for m in range(j + 1, d):
+                pivot -= U[j, m] * U[j, m]
+            if not pivot > 0.0:
+                return c
+            u_jj = math.sqrt(pivot)
+            U[j, j] = u_jj
+            for i in range(j):
+                s = P[i, j]
+                for m in range(j + 1, d):
+                    s -= U[i, m] * U[j, m]
+                U[i, j] = s / u_jj
+            for i in range(j + 1, d):
+                U[i, j] = 0.0
+    return -1
+
+
+# ---------------------------------------------------------------------------
+# E-step: weighted log-probabilities, then log-sum-exp
+# ---------------------------------------------------------------------------
+@jit(parallel=True)
+def weighted_log_prob_full(X, means, precisions_chol, log_const, out):
+    """Weighted log-densities of full-covariance components, straight from X.
+
+    ``out[i, k] = log_const[k] - 0.5 * sum_j y_j^2`` with
+    ``y_j = sum_{m<=j} (X[i, m] - means[k, m]) U_k[m, j]``: U_k is upper
+    triangular, so column j of the product only needs the first j+1
+    deviations (half the multiply-adds of a dense product). O(n k d^2 / 2);
+    for large d, ``weighted_log_prob_projected`` with a BLAS product is faster.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, d)                     IN
+    means : ndarray of shape (k, d)                 IN
+    precisions_chol : ndarray of shape (k, d, d)    IN, upper triangular U_k
+    log_const : ndarray of shape (k,)               IN
+    out : ndarray of shape (n, k)                   OUT
+    """
+    n, d = X.shape
+    k = means.shape[0]
+    for i in prange(n):
+        for c in range(k):
+            maha = 0.0
+            for j in range(d):
+                y = 0.0
+                for m in range(j + 1):
+                    y += (X[i, m] - means[c, m]) * precisions_chol[c, m, j]
+                maha += y * y
+            out[i, c] = log_const[c] - 0.5 * maha
+
+
+# Serial on purpose: called between BLAS products, where a parallel region's
+# spinning worker threads would fight BLAS's own threads for the cores.
+@jit
+def weighted_log_prob_projected(Y, B, stride, log_const, out):
+    """Weighted log-densities from data already multiplied by the factors.
+
+    With ``Y = X @ [U_1 | U_2 | ... | U_k]`` (full, ``stride = d``) or
+    ``Y = X @ U`` (tied, ``stride = 0``) and ``B[k] = means[k] @ U_k``:
+    ``out[i, k] = log_const[k] - 0.5 * sum_j (Y[i, k*stride + j] - B[k, j])^2``,
+    since ``(x - mu) U = x U - mu U``. The d^2 work per (row, component) sits
+    in the BLAS product; this kernel is O(n k d).
+
+    Parameters
+    ----------
+    Y : ndarray of shape (n, k*d) or (n, d)    IN
+    B : ndarray of shape (k, d)                IN
+    stride : int                               IN, column offset between components
+    log_const : ndarray of shape (k,)          IN
+    out : ndarray of shape (n, k)              OUT
+    """
+    n = Y.shape[0]
+    k, d = B.shape
+    for i in range(n):
+        for c in range(k):
+            offset = c * stride
+            maha = 0.0
+            for j in range(d):
+                t = Y[i, offset + j] - B[c, j]
+                maha += t * t
+            out[i, c] = log_const[c] - 0.5 * maha
+
+
+@jit(parallel=True)
+def weighted_log_prob_diag(X, means, precisions, log_const, out):
+    """Weighted log-densities of diagonal-covariance components.
+
+    ``out[i, k] = log_const[k] - 0.5 * sum_j (X[i, j] - means[k, j])^2 * precisions[k, j]``,
+    the deviation taken first (no ``x^2 - 2 x mu + mu^2`` cancellation).
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, d)             IN
+    means : ndarray of shape (k, d)         IN
+    precisions : ndarray of shape (k, d)    IN, 1 / variances
+    log_const : ndarray of shape (k,)       IN
+    out : ndarray of shape (n, k)           OUT
+    """
+    n, d = X.shape
+    k = means.shape[0]
+    for i in prange(n):
+        for c in range(k):
+            maha = 0.0
+            for j in range(d):
+                t = X[i, j] - means[c, j]
+                maha += t * t * precisions[c, j]
+            out[i, c] = log_const[c] - 0.5 * maha
+
+
+@jit(parallel=True)
+def weighted_log_prob_spherical(X, means, precisions, log_const, out):
+    """Weighted log-densities of components with one variance each.
+
+    ``out[i, k] = log_const[k] - 0.5 * precisions[k] * ||X[i] - means[k]||^2``.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, d)          IN
+    means : ndarray of shape (k, d)      IN
+    precisions : ndarray of shape (k,)   IN, 1 / variance
+    log_const : ndarray of shape (k,)    IN
+    out : ndarray of shape (n, k)        OUT
+    """
+    n, d = X.shape
+    k = means.shape[0]
+    for i in prange(n):
+        for c in range(k):
+            dist = 0.0
+            for j in range(d):
+                t = X[i, j] - means[c, j]
+                dist += t * t
+            out[i, c] = log_const[c] - 0.5 * precisions[c] * dist
+
+
+# exp for t <= 0 in a form the compiler turns into SIMD code (libm's exp is
+# one scalar call per value and dominates the E-step for small d):
+# exp(t) = 2^m exp(r), m = round(t / ln 2), |r| <= ln(2) / 2, with exp(r) by
+# its Taylor polynomial to degree 13 (truncation error below 1e-17) and 2^m
+# written straight into a float's exponent bits.
+_LOG2E = 1.4426950408889634
+_LN2_HI = 0.6931471803691238  # ln 2 split in two, so m * _LN2_HI is exact
+_LN2_LO = 1.9082149292705877e-10
+_SHIFTER = 6755399441055744.0  # 1.5 * 2^52: x + _SHIFTER rounds x to an integer ...
+_SHIFTER_BITS = 0x4338000000000000  # ... that sits in the low bits of this pattern
+_EXP_MIN = -708.0  # below it exp(t) < 2^-1022 (subnormal): we return 0
+_C = [1.0 / math.factorial(j) for j in range(14)]
+(_C2, _C3, _C4, _C5, _C6, _C7, _C8, _C9, _C10, _C11, _C12, _C13) = _C[2:]
+
+
+@jit
+def exp_nonpositive(t, out, work):
+    """``out[i] = exp(t[i])`` for ``t[i] <= 0``, to about 1 ulp, 0 below -708.
+
+    Parameters
+    ----------
+    t : ndarray of shape (m,)       IN
+    out : ndarray of shape (m,)     OUT
+    work : ndarray of shape (m,)    scratch (float64)
+    """
+    m = t.size
+    for i in range(m):
+        x = t[i]
+        keep = 1.0 if x >= _EXP_MIN else 0.0
+        x = max(x, _EXP_MIN)
+        shifted = x * _LOG2E + _SHIFTER
+        n = shifted - _SHIFTER  # round(x / ln 2)
+        r = (x - n * _LN2_HI) - n * _LN2_LO
+        p = _C13
+        p = p * r + _C12
+        p = p * r + _C11
+        p = p * r + _C10
+        p = p * r + _C9
+        p = p * r + _C8
+        p = p * r + _C7
+        p = p * r + _C6
+        p = p * r + _C5
+        p = p * r + _C4
+        p = p * r + _C3
+        p = p * r + _C2
+        p = p * r + 1.0
+        p = p * r + 1.0
+        out[i] = p * keep
+        work[i] = shifted
+    bits = work.view(np.int64)
+    for i in range(m):  # the float 2^n: biased exponent n + 1023, zero mantissa
+        bits[i] = (bits[i] - _SHIFTER_BITS + 1023) << 52
+    for i in range(m):
+        out[i] *= work[i]
+
+
+_NORMALIZE_ROWS = 256
+
+
+@jit(parallel=True)
+def normalize_log_prob(weighted_log_prob, resp, log_prob_norm):
+    """Responsibilities and per-sample log-likelihood by log-sum-exp.
+
+    With ``a_k = weighted_log_prob[i, k]`` and ``m = max_k a_k``:
+    ``log p(x_i) = m + log sum_k exp(a_k - m)`` (no overflow, and at least one
+    term equals 1, so no underflow to log 0), and the responsibilities
+    ``r_ik = exp(a_k - log p(x_i)) = exp(a_k - m) / sum_k exp(a_k - m)`` reuse
+    the same exponentials: one ``exp`` per entry in all, computed for a block
+    of rows at a time by the vectorised :func:`exp_nonpositive`.
+
+    Parameters
+    ----------
+    weighted_log_prob : ndarray of shape (n, k)    IN
+    resp : ndarray of shape (n, k)                 OUT, may be the same array as the input
+    log_prob_norm : ndarray of shape (n,)          OUT, log p(x_i)
+    """
+    n, k = weighted_log_prob.shape
+    n_blocks = (n + _NORMALIZE_ROWS - 1) // _NORMALIZE_ROWS
+    for block in prange(n_blocks):
+        start = block * _NORMALIZE_ROWS
+        stop = min(n, start + _NORMALIZE_ROWS)
+        rows = stop - start
+        shifted = np.empty(rows * k, dtype=weighted_log_prob.dtype)
+        exps = np.empty(rows * k, dtype=weighted_log_prob.dtype)
+        work = np.empty(rows * k, dtype=np.float64)
+        maxima = np.empty(rows, dtype=weighted_log_prob.dtype)
+        for i in range(rows):
+            m = weighted_log_prob[start + i, 0]
+            for c in range(1, k):
+                m = max(m, weighted_log_prob[start + i, c])
+            if not math.isfinite(m):  # every term -inf (or inf / NaN): no shift
+                m = 0.0
+            maxima[i] = m
+            for c in range(k):
+                shifted[i * k + c] = weighted_log_prob[start + i, c] - m
+        exp_nonpositive(shifted, exps, work)
+        for i in range(rows):
+            total = 0.0
+            for c in range(k):
+                total += exps[i * k + c]
+            if total > 0.0:
+                log_prob_norm[start + i] = maxima[i] + math.log(total)
+                inverse = 1.0 / total  # one division per row instead of k
+                for c in range(k):
+                    resp[start + i, c] = exps[i * k + c] * inverse
+            else:  # no component gives the point any weight
+                log_prob_norm[start + i] = -math.inf
+                for c in range(k):
+                    resp[start + i, c] = math.nan
+
+
+# ---------------------------------------------------------------------------
+# M-step: second moments around each component's mean
+# ---------------------------------------------------------------------------
+@jit(parallel=True)
+def covariances_full_direct(X, resp, means, nk, reg_covar, out):
+    """Weighted scatter matrices, for small d.
+
+    ``out[k] = sum_i r_ik (x_i - mu_k)(x_i - mu_k)^T / nk[k] + reg_covar * I``.
+    Only the upper triangle is accumulated (the matrix is symmetric), in
+    chunk-owned partial sums reduced in chunk order. O(n k d^2 / 2).
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, d)          IN
+    resp : ndarray of shape (n, k)       IN
+    means : ndarray of shape (k, d)      IN
+    nk : ndarray of shape (k,)           IN, sum_i r_ik (+ a tiny guard)
+    reg_covar : float                    IN
+    out : ndarray of shape (k, d, d)     OUT
+    """
+    n, d = X.shape
+    k = means.shape[0]
+    n_chunks = _n_chunks(n)
+    partial = np.zeros((n_chunks, k, d, d), dtype=X.dtype)
+    for chunk in prange(n_chunks):
+        start = chunk * n // n_chunks
+        stop = (chunk + 1) * n // n_chunks
+        diff = np.empty(d, dtype=X.dtype)
+        acc = partial[chunk]
+        for i in range(start, stop):
+            for c in range(k):
+                r = resp[i, c]
+                if r == 0.0:  # hard assignments (k-means init): skip the zeros
+                    continue
+                for j in range(d):
+                    diff[j] = X[i, j] - means[c, j]
+                for a in range(d):
+                    ra = r * diff[a]
+                    for b in range(a, d):
+                        acc[c, a, b] += ra * diff[b]
+    for c in range(k):
+        for a in range(d):
+            for b in range(a, d):
+                s = 0.0
+                for chunk in range(n_chunks):
+                    s += partial[chunk, c, a, b]
+                s /= nk[c]
+                out[c, a, b] = s
+                out[c, b, a] = s
+            out[c, a, a] += reg_covar
+
+
+@jit  # serial, like weighted_log_prob_projected: it alternates with BLAS calls
+def scaled_deviations(X, resp, means, component, out):
+    """``out[i] = sqrt(r_ik) * (X[i] - means[k])`` for one component k.
+
+    Then ``out.T @ out = sum_i r_ik (x_i - mu_k)(x_i - mu_k)^T``: one BLAS
+    call that NumPy runs as a symmetric rank-n update (half the flops of a
+    general product).
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, d)        IN
+    resp : ndarray of shape (n, k)     IN
+    means : ndarray of shape (k, d)    IN
+    component : int                    IN
+    out : ndarray of shape (n, d)      OUT
+    """
+    n, d = X.shape
+    for i in range(n):
+        s = math.sqrt(resp[i, component])
+        for j in range(d):
+            out[i, j] = s * (X[i, j] - means[component, j])
+
+
+@jit(parallel=True)
+def covariances_diag(X, resp, means, nk, guard, reg_covar, out):
+    """Weighted variance of each feature within each component.
+
+    ``out[k, j] = sum_i r_ik (X[i, j] - means[k, j])^2 / nk[k]
+    + means[k, j]^2 * guard / nk[k] + reg_covar``, from deviations (never
+    negative, unlike ``E[x^2] - mu^2``), in chunk-owned partial sums reduced
+    in chunk order. O(n k d).
+
+    The middle term is what ``E[x^2] - mu^2`` (scikit-learn's formula) adds
+    when ``nk`` carries the ``guard`` against empty components
+    (``nk = sum_i r_ik + guard``): negligible, except for a component about
+    to vanish, where it keeps the two on the same path.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, d)        IN
+    resp : ndarray of shape (n, k)     IN
+    means : ndarray of shape (k, d)    IN, sum_i r_ik x_i / nk
+    nk : ndarray of shape (k,)         IN, sum_i r_ik + guard
+    guard : float                      IN
+    reg_covar : float                  IN
+    out : ndarray of shape (k, d)      OUT
+    """
+    n, d = X.shape
+    k = means.shape[0]
+    n_chunks = _n_chunks(n)
+    partial = np.zeros((n_chunks, k, d), dtype=X.dtype)
+    for chunk in prange(n_chunks):
+        start = chunk * n // n_chunks
+        stop = (chunk + 1) * n // n_chunks
+        acc = partial[chunk]
+        for i in range(start, stop):
+            for c in range(k):
+                r = resp[i, c]
+                if r == 0.0:
+                    continue
+                for j in range(d):
+                    t = X[i, j] - means[c, j]
+                    acc[c, j] += r * t * t
+    for c in range(k):
+        for j in range(d):
+            s = 0.0
+            for chunk in range(n_chunks):
+                s += partial[chunk, c, j]
+            mu = means[c, j]
+            out[c, j] = s / nk[c] + mu * mu * guard / nk[c] + reg_covar
