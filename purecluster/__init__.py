@@ -8,20 +8,20 @@ from . import metrics
 from ._jit import warmup
 from ._version import __version__
 from .agglomerative import AgglomerativeClustering, cut_tree, linkage
+from .dbscan import DBSCAN, dbscan
 from .exceptions import ConvergenceWarning, NotFittedError
 from .mixture import GaussianMixture
 
 __all__ = [
-    "AgglomerativeClustering",
-    "cut_tree",
-    "linkage",
-from .dbscan import DBSCAN, dbscan
     "DBSCAN",
-    "dbscan",
+    "AgglomerativeClustering",
     "ConvergenceWarning",
     "GaussianMixture",
     "NotFittedError",
     "__version__",
+    "cut_tree",
+    "dbscan",
+    "linkage",
     "metrics",
     "warmup",
 ]
