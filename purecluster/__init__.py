@@ -7,10 +7,14 @@ kernels short enough to read and a trace of what each algorithm did.
 from ._jit import warmup
 from ._version import __version__
 from .exceptions import ConvergenceWarning, NotFittedError
+from .kmeans import KMeans, k_means, kmeans_plusplus
 
 __all__ = [
     "ConvergenceWarning",
+    "KMeans",
     "NotFittedError",
     "__version__",
+    "k_means",
+    "kmeans_plusplus",
     "warmup",
 ]

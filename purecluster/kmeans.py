@@ -100,7 +100,7 @@ def kmeans_plusplus(
         "kmeans_plusplus",
     )
     X = check_array(X)
-    sample_weight = check_sample_weight(sample_weight, X)
+    sample_weight = _check_weights(sample_weight, X)
     if X.shape[0] < n_clusters:
         raise ValueError(f"n_samples={X.shape[0]} should be >= n_clusters={n_clusters}.")
     if x_squared_norms is not None:
@@ -116,6 +116,14 @@ def kmeans_plusplus(
     random_state = check_random_state(random_state)
     return _kmeans_plusplus(X, n_clusters, sample_weight, random_state, n_local_trials,
                             x_squared_norms)
+
+
+def _check_weights(sample_weight, X):
+    """``check_sample_weight`` plus scikit-learn's refusal of all-zero weights."""
+    sample_weight = check_sample_weight(sample_weight, X)
+    if not sample_weight.any():
+        raise ValueError("Sample weights must contain at least one non-zero number.")
+    return sample_weight
 
 
 def _squared_norms64(X):
@@ -160,7 +168,7 @@ def _relocate_empty_clusters(X, sample_weight, centers_old, sums, weights, label
     farthest = np.argpartition(distances, -n_empty)[: -n_empty - 1 : -1]
     if np.max(distances) == 0:
         return  # every point sits on its centre: nothing to move
-    for new_id, far in zip(empty, farthest):
+    for new_id, far in zip(empty, farthest, strict=True):
         weight = sample_weight[far]
         old_id = labels[far]
         sums[old_id] -= X[far] * weight
@@ -332,7 +340,7 @@ def _tolerance(X, tol):
 def _is_same_clustering(labels1, labels2, n_clusters):
     """Whether ``labels1`` maps onto ``labels2`` by a relabelling (scikit-learn's test)."""
     mapping = np.full(n_clusters, -1, dtype=np.int64)
-    for a, b in zip(labels1.tolist(), labels2.tolist()):
+    for a, b in zip(labels1.tolist(), labels2.tolist(), strict=True):
         if mapping[a] == -1:
             mapping[a] = b
         elif mapping[a] != b:
@@ -537,7 +545,7 @@ class KMeans(ClusterMixin, BaseEstimator):
         n_init = self._resolve_n_init()
         accelerated = self._resolve_algorithm() == "elkan"
         random_state = check_random_state(self.random_state)
-        sample_weight = check_sample_weight(sample_weight, X)
+        sample_weight = _check_weights(sample_weight, X)
 
         init = self.init
         if _is_arraylike_not_scalar(init):
