@@ -189,9 +189,7 @@ def _same_value(a, b):
         return True
     if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
         return False
-    if type(a) is not type(b) and not (
-        isinstance(a, (int, float)) and isinstance(b, (int, float))
-    ):
+    if type(a) is not type(b) and not (isinstance(a, (int, float)) and isinstance(b, (int, float))):
         return False
     try:
         equal = a == b

@@ -152,23 +152,20 @@ def _is_array_like(value):
 
 _NAMED_CONSTRAINTS = {
     "array-like": _Named("an array-like", _is_array_like),
-    "boolean": _Named(
-        "an instance of 'bool'", lambda v: isinstance(v, (bool, np.bool_))
-    ),
+    "boolean": _Named("an instance of 'bool'", lambda v: isinstance(v, (bool, np.bool_))),
     "verbose": _Named(
         "an int in the range [0, inf) or an instance of 'bool'",
-        lambda v: isinstance(v, (bool, np.bool_))
-        or (isinstance(v, numbers.Integral) and v >= 0),
+        lambda v: isinstance(v, (bool, np.bool_)) or (isinstance(v, numbers.Integral) and v >= 0),
     ),
     "random_state": _Named(
         "an int in the range [0, 4294967295], an instance of "
         "'numpy.random.mtrand.RandomState' or None",
-        lambda v: v is None
-        or isinstance(v, np.random.RandomState)
-        or (
-            isinstance(v, numbers.Integral)
-            and not isinstance(v, bool)
-            and 0 <= v <= 4294967295
+        lambda v: (
+            v is None
+            or isinstance(v, np.random.RandomState)
+            or (
+                isinstance(v, numbers.Integral) and not isinstance(v, bool) and 0 <= v <= 4294967295
+            )
         ),
     ),
 }
@@ -357,8 +354,9 @@ def check_array(
                 "if it has a single feature or array.reshape(1, -1) if it is a single sample."
             )
     if array.ndim >= 3 and not allow_nd:
-        raise ValueError(f"Found array with dim {array.ndim}. {estimator_name or 'This'} "
-                         "expected <= 2.")
+        raise ValueError(
+            f"Found array with dim {array.ndim}. {estimator_name or 'This'} expected <= 2."
+        )
 
     if isinstance(dtype, tuple):
         target = array.dtype if array.dtype in dtype else np.dtype(dtype[0])
@@ -454,9 +452,7 @@ def check_consistent_length(*arrays):
     """Raise ValueError unless every non-None argument has the same first dimension."""
     lengths = [len(a) for a in arrays if a is not None]
     if len(set(lengths)) > 1:
-        raise ValueError(
-            f"Found input variables with inconsistent numbers of samples: {lengths}"
-        )
+        raise ValueError(f"Found input variables with inconsistent numbers of samples: {lengths}")
 
 
 def check_sample_weight(sample_weight, X, *, dtype=None, allow_negative=False):
@@ -490,8 +486,7 @@ def check_sample_weight(sample_weight, X, *, dtype=None, allow_negative=False):
         weights = _to_numeric_ndarray(sample_weight, "sample_weight")
         if weights.ndim != 1:
             raise ValueError(
-                f"sample_weight must be 1D array or scalar, got an array of shape "
-                f"{weights.shape}."
+                f"sample_weight must be 1D array or scalar, got an array of shape {weights.shape}."
             )
         if weights.shape[0] != n_samples:
             raise ValueError(
@@ -515,9 +510,7 @@ def check_is_fitted(estimator, attributes=None):
     convention for learned attributes).
     """
     if attributes is None:
-        fitted = any(
-            name.endswith("_") and not name.startswith("__") for name in vars(estimator)
-        )
+        fitted = any(name.endswith("_") and not name.startswith("__") for name in vars(estimator))
     else:
         if isinstance(attributes, str):
             attributes = [attributes]
