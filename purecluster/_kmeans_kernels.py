@@ -78,22 +78,25 @@ def _block_range(b, n_blocks, n):
 # Lloyd: assignment step + the sums of the update step, one block of rows
 # ---------------------------------------------------------------------------
 @jit
-def _assign_block(X, w, CT, c_sq_norms, labels, start, stop, sums, weights, with_sums):
+def _assign_block(X, w, C, CT, c_sq_norms, labels, start, stop, sums, weights, with_sums):
     """Label rows ``start:stop`` with their nearest centre; add them to the sums.
 
     The nearest centre minimises ``||c||² - 2 x·c`` (``||x||²`` is the same
     for every centre, so it is left out). This is the quantity scikit-learn
     minimises with BLAS, so ties break the same way (first centre wins).
+    ``acc + acc`` is ``2 x·c`` in X's dtype, so the value compared is rounded
+    to X's dtype as scikit-learn's is.
 
     Parameters
     ----------
     X : (n, d) IN
     w : (n,) IN
+    C : (k, d) IN
     CT : (d, k) IN
-        The centres, transposed, so that the inner loop over centres reads
-        contiguous memory and vectorises (it buys a 2-4x speed-up for k >= 8
-        without changing a single rounding: each centre's dot product is still
-        summed over features in order).
+        The centres, transposed. With many centres the loop over them reads
+        contiguous memory and vectorises (a 2-4x speed-up for k >= 8 without
+        changing a single rounding: each dot product is still summed over
+        features in order).
     c_sq_norms : (k,) IN
     labels : (n,) int32 INOUT
     sums : (k, d) OUT, added to
@@ -106,23 +109,75 @@ def _assign_block(X, w, CT, c_sq_norms, labels, start, stop, sums, weights, with
     n_changed : int
         How many labels differ from the ones ``labels`` held before.
     """
-    d, k = CT.shape
-    dist = np.empty(k, dtype=X.dtype)
+    k, d = C.shape
+    dots = np.empty(k, dtype=X.dtype)
     n_changed = 0
     for i in range(start, stop):
-        for j in range(k):
-            dist[j] = X[i, 0] * CT[0, j]
-        for f in range(1, d):
-            xf = X[i, f]
-            for j in range(k):
-                dist[j] += xf * CT[f, j]
-        # store ||c||² - 2 x·c in X's dtype before comparing: values that
-        # round to the same number are a tie, resolved to the first centre
-        for j in range(k):
-            dist[j] = c_sq_norms[j] - 2 * dist[j]
         best = 0
+        best_dist = np.inf
+        if k >= 8:
+            # feature-major: all k dot products advance together
+            for j in range(k):
+                dots[j] = X[i, 0] * CT[0, j]
+            for f in range(1, d):
+                xf = X[i, f]
+                for j in range(k):
+                    dots[j] += xf * CT[f, j]
+            for j in range(k):
+                dist = c_sq_norms[j] - (dots[j] + dots[j])
+                if dist < best_dist:
+                    best_dist = dist
+                    best = j
+        else:
+            # few centres: one short dot product each, kept in a register
+            for j in range(k):
+                acc = X[i, 0] * C[j, 0]
+                for f in range(1, d):
+                    acc += X[i, f] * C[j, f]
+                dist = c_sq_norms[j] - (acc + acc)
+                if dist < best_dist:
+                    best_dist = dist
+                    best = j
+        if labels[i] != best:
+            n_changed += 1
+            labels[i] = best
+        if with_sums:
+            wi = w[i]
+            weights[best] += wi
+            for f in range(d):
+                sums[best, f] += X[i, f] * wi
+    return n_changed
+
+
+@jit
+def assign_rows_from_products(X, w, XC, row0, c_sq_norms, labels, start, stop, sums,
+                              weights, with_sums):
+    """The assignment of rows ``start:stop`` given their products with the centres.
+
+    ``XC`` (stop - start, k) IN holds ``x_i·c_j`` for row ``i = row0 + r``,
+    computed by NumPy's BLAS between kernels (``X[start:stop] @ C.T``): for
+    many centres in many dimensions a tuned matrix product is several times
+    faster than a loop written here. The rest is as in :func:`_assign_block`:
+    ``argmin_j ||c_j||² - 2 x_i·c_j`` and the weighted sums (added to
+    ``sums``/``weights``, the block's own buffers).
+
+    Returns
+    -------
+    n_changed : int
+    """
+    k = XC.shape[1]
+    d = X.shape[1]
+    n_changed = 0
+    for i in range(start, stop):
+        row = XC[i - row0]
+        best = 0
+        # row[j] + row[j] is 2 x·c in X's dtype, so ||c||² - 2 x·c is rounded
+        # to X's dtype before the comparison, as scikit-learn's is
+        best_dist = c_sq_norms[0] - (row[0] + row[0])
         for j in range(1, k):
-            if dist[j] < dist[best]:
+            dist = c_sq_norms[j] - (row[j] + row[j])
+            if dist < best_dist:
+                best_dist = dist
                 best = j
         if labels[i] != best:
             n_changed += 1
@@ -147,7 +202,7 @@ def _squared_norms(C):
 
 
 @jit
-def _reduce_blocks(block_sums, block_weights, sums, weights):
+def reduce_blocks(block_sums, block_weights, sums, weights):
     """``sums = sum_b block_sums[b]`` in block order (fixed, so deterministic)."""
     sums[:] = 0
     weights[:] = 0
@@ -186,7 +241,7 @@ def lloyd_assign(X, w, C, labels, sums, weights, n_blocks, with_sums):
     Cost: O(n k d) time, O(n_blocks k d) extra memory.
     """
     k, d = C.shape
-    CT = np.ascontiguousarray(C.T)
+    CT = C.T.copy()
     c_sq_norms = _squared_norms(C)
     block_sums = np.zeros((n_blocks, k, d), dtype=X.dtype)
     block_weights = np.zeros((n_blocks, k), dtype=X.dtype)
@@ -194,10 +249,10 @@ def lloyd_assign(X, w, C, labels, sums, weights, n_blocks, with_sums):
     for b in range(n_blocks):
         start, stop = _block_range(b, n_blocks, X.shape[0])
         n_changed += _assign_block(
-            X, w, CT, c_sq_norms, labels, start, stop, block_sums[b], block_weights[b],
+            X, w, C, CT, c_sq_norms, labels, start, stop, block_sums[b], block_weights[b],
             with_sums,
         )
-    _reduce_blocks(block_sums, block_weights, sums, weights)
+    reduce_blocks(block_sums, block_weights, sums, weights)
     return n_changed
 
 
@@ -205,7 +260,7 @@ def lloyd_assign(X, w, C, labels, sums, weights, n_blocks, with_sums):
 def lloyd_assign_parallel(X, w, C, labels, sums, weights, n_blocks, with_sums):
     """:func:`lloyd_assign` with the blocks spread over threads (same result)."""
     k, d = C.shape
-    CT = np.ascontiguousarray(C.T)
+    CT = C.T.copy()
     c_sq_norms = _squared_norms(C)
     block_sums = np.zeros((n_blocks, k, d), dtype=X.dtype)
     block_weights = np.zeros((n_blocks, k), dtype=X.dtype)
@@ -213,10 +268,10 @@ def lloyd_assign_parallel(X, w, C, labels, sums, weights, n_blocks, with_sums):
     for b in prange(n_blocks):
         start, stop = _block_range(b, n_blocks, X.shape[0])
         block_changed[b] = _assign_block(
-            X, w, CT, c_sq_norms, labels, start, stop, block_sums[b], block_weights[b],
+            X, w, C, CT, c_sq_norms, labels, start, stop, block_sums[b], block_weights[b],
             with_sums,
         )
-    _reduce_blocks(block_sums, block_weights, sums, weights)
+    reduce_blocks(block_sums, block_weights, sums, weights)
     return block_changed.sum()
 
 
@@ -415,7 +470,7 @@ def hamerly_assign(X, w, C, labels, upper, lower, sums, weights, n_blocks, with_
         start, stop = _block_range(b, n_blocks, X.shape[0])
         n_changed += _hamerly_block(X, w, C, s, labels, upper, lower, start, stop,
                                     block_sums[b], block_weights[b], with_sums, first)
-    _reduce_blocks(block_sums, block_weights, sums, weights)
+    reduce_blocks(block_sums, block_weights, sums, weights)
     return n_changed
 
 
@@ -432,7 +487,7 @@ def hamerly_assign_parallel(X, w, C, labels, upper, lower, sums, weights, n_bloc
         start, stop = _block_range(b, n_blocks, X.shape[0])
         block_changed[b] = _hamerly_block(X, w, C, s, labels, upper, lower, start, stop,
                                           block_sums[b], block_weights[b], with_sums, first)
-    _reduce_blocks(block_sums, block_weights, sums, weights)
+    reduce_blocks(block_sums, block_weights, sums, weights)
     return block_changed.sum()
 
 

@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import numbers
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 
+import numba
 import numpy as np
 
 from . import _kmeans_kernels as K
@@ -43,6 +45,9 @@ __all__ = ["KMeans", "k_means", "kmeans_plusplus", "lloyd"]
 # Use the multi-threaded kernels from about this much work (n k d) per
 # iteration; below it, starting the thread pool costs more than it saves.
 _PARALLEL_WORK = 200_000
+# From this many centres x features, the products x·c come from BLAS.
+_BLAS_KD = 256
+_BLAS_CHUNK_WORK = 1_000_000
 # trace_ keeps the labels of every iteration only up to this many samples.
 TRACE_LABELS_MAX_SAMPLES = 10_000
 
@@ -241,12 +246,66 @@ def _use_parallel(n_samples, n_clusters, n_features):
             and n_samples * n_clusters * n_features >= _PARALLEL_WORK)
 
 
+def _use_blas(n_clusters, n_features):
+    """Whether the products x·c should come from NumPy's BLAS (see ``_lloyd_assign_blas``)."""
+    return n_clusters >= 8 and n_clusters * n_features >= _BLAS_KD
+
+
+def _lloyd_assign_blas(X, w, C, labels, sums, weights, n_blocks, with_sums):
+    """:func:`K.lloyd_assign` with the products ``x·c`` computed by NumPy's BLAS.
+
+    Each block is cut into small row chunks: one ``X_chunk @ C.T`` (small
+    enough to stay in cache and to run on one BLAS thread), then the kernel
+    takes the argmin and adds the chunk to its block's sums. Blocks are
+    spread over Python threads (NumPy and the kernels release the GIL), as
+    many as Numba is set to use. Same blocks, same order of the sums as the
+    fused kernels: the result does not depend on the number of threads.
+    """
+    n = X.shape[0]
+    k, d = C.shape
+    c_sq_norms = np.einsum("ij,ij->i", C, C)
+    CT = C.T
+    block_sums = np.zeros((n_blocks, k, d), dtype=X.dtype)
+    block_weights = np.zeros((n_blocks, k), dtype=X.dtype)
+    # about 2e5 multiply-adds per product: below OpenBLAS's threading threshold
+    rows = max(16, min(4096, _BLAS_CHUNK_WORK // (k * d)))
+
+    def one_block(b):
+        start, stop = (b * n) // n_blocks, ((b + 1) * n) // n_blocks
+        products = np.empty((rows, k), dtype=X.dtype)
+        changed = 0
+        for r0 in range(start, stop, rows):
+            r1 = min(stop, r0 + rows)
+            XC = np.matmul(X[r0:r1], CT, out=products[: r1 - r0])
+            changed += K.assign_rows_from_products(X, w, XC, r0, c_sq_norms, labels, r0, r1,
+                                                   block_sums[b], block_weights[b], with_sums)
+        return changed
+
+    threads = min(numba.get_num_threads(), n_blocks)
+    if threads > 1 and _use_parallel(n, k, d):
+        with ThreadPoolExecutor(threads) as pool:
+            n_changed = sum(pool.map(one_block, range(n_blocks)))
+    else:
+        n_changed = sum(one_block(b) for b in range(n_blocks))
+    K.reduce_blocks(block_sums, block_weights, sums, weights)
+    return n_changed
+
+
+def _lloyd_step(n_samples, n_clusters, n_features):
+    """The assignment driver for this shape: BLAS products, or a fused kernel."""
+    if _use_blas(n_clusters, n_features):
+        return _lloyd_assign_blas
+    if _use_parallel(n_samples, n_clusters, n_features):
+        return K.lloyd_assign_parallel
+    return K.lloyd_assign
+
+
 def _assign(X, sample_weight, centers, labels, n_blocks, parallel):
     """Labels only (the final E-step, predict)."""
     k, d = centers.shape
     sums = np.empty((k, d), dtype=X.dtype)
     weights = np.empty(k, dtype=X.dtype)
-    step = K.lloyd_assign_parallel if parallel else K.lloyd_assign
+    step = _lloyd_step(X.shape[0], k, d)
     step(X, sample_weight, centers, labels, sums, weights, n_blocks, False)
 
 
@@ -270,7 +329,7 @@ def _single_run(X, sample_weight, centers_init, max_iter, tol, accelerated, verb
         lower = np.empty(n_samples)
         step = K.hamerly_assign_parallel if parallel else K.hamerly_assign
     else:
-        step = K.lloyd_assign_parallel if parallel else K.lloyd_assign
+        step = _lloyd_step(n_samples, n_clusters, n_features)
     if record:
         history = {"centers": [centers.copy()], "inertia": [], "center_shift": [],
                    "labels": [] if n_samples <= TRACE_LABELS_MAX_SAMPLES else None}
