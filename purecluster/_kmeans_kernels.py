@@ -78,6 +78,44 @@ def _block_range(b, n_blocks, n):
 # Lloyd: assignment step + the sums of the update step, one block of rows
 # ---------------------------------------------------------------------------
 @jit
+def _dots1(X, i, CT, out):
+    """``out[j] = x_i·c_j`` for every centre, summed over features in order."""
+    d, k = CT.shape
+    for j in range(k):
+        out[j] = X[i, 0] * CT[0, j]
+    for f in range(1, d):
+        xf = X[i, f]
+        for j in range(k):
+            out[j] += xf * CT[f, j]
+
+
+@jit
+def _dots4(X, i, CT, out):
+    """:func:`_dots1` for rows i..i+3 at once (``out`` is (4, k)).
+
+    Each centre coordinate is loaded once for four rows: four times fewer
+    loads per multiply-add, about 2x faster for many centres. The sums are
+    the same, to the bit, as four calls of :func:`_dots1`.
+    """
+    d, k = CT.shape
+    x0, x1, x2, x3 = X[i, 0], X[i + 1, 0], X[i + 2, 0], X[i + 3, 0]
+    for j in range(k):
+        c = CT[0, j]
+        out[0, j] = x0 * c
+        out[1, j] = x1 * c
+        out[2, j] = x2 * c
+        out[3, j] = x3 * c
+    for f in range(1, d):
+        x0, x1, x2, x3 = X[i, f], X[i + 1, f], X[i + 2, f], X[i + 3, f]
+        for j in range(k):
+            c = CT[f, j]
+            out[0, j] += x0 * c
+            out[1, j] += x1 * c
+            out[2, j] += x2 * c
+            out[3, j] += x3 * c
+
+
+@jit
 def _assign_block(X, w, C, CT, c_sq_norms, labels, start, stop, sums, weights, with_sums):
     """Label rows ``start:stop`` with their nearest centre; add them to the sums.
 
@@ -110,21 +148,21 @@ def _assign_block(X, w, C, CT, c_sq_norms, labels, start, stop, sums, weights, w
         How many labels differ from the ones ``labels`` held before.
     """
     k, d = C.shape
-    dots = np.empty(k, dtype=X.dtype)
+    dots = np.empty((4, k), dtype=X.dtype)
     n_changed = 0
     for i in range(start, stop):
         best = 0
         best_dist = np.inf
         if k >= 8:
-            # feature-major: all k dot products advance together
+            r = (i - start) % 4
+            if r == 0:
+                if i + 4 <= stop:
+                    _dots4(X, i, CT, dots)
+                else:
+                    for q in range(stop - i):
+                        _dots1(X, i + q, CT, dots[q])
             for j in range(k):
-                dots[j] = X[i, 0] * CT[0, j]
-            for f in range(1, d):
-                xf = X[i, f]
-                for j in range(k):
-                    dots[j] += xf * CT[f, j]
-            for j in range(k):
-                dist = c_sq_norms[j] - (dots[j] + dots[j])
+                dist = c_sq_norms[j] - (dots[r, j] + dots[r, j])
                 if dist < best_dist:
                     best_dist = dist
                     best = j
@@ -360,26 +398,44 @@ def inertia_parallel(X, w, C, labels, n_blocks):
 # Hamerly's algorithm: Lloyd's answer, skipping distances the bounds rule out
 # ---------------------------------------------------------------------------
 @jit
-def _scan_all(X, i, C):
-    """Exact distances from x_i to every centre: (nearest, its distance, 2nd distance)."""
-    k = C.shape[0]
+def _scan_all(X, i, C, CT, c_sq_norms, dots):
+    """Nearest centre of x_i by a full scan: (label, upper bound, lower bound).
+
+    The scan is Lloyd's (:func:`_assign_block`: ``||c||² - 2 x·c``, all
+    dot products advancing together over the features), so a rescanned point
+    gets exactly the label Lloyd gives it. The upper bound is the exact
+    distance to that centre; the lower bound, from the expanded formula, is
+    shrunk by a relative 1e-6 so that its rounding can never make it too large.
+    """
+    k, d = C.shape
+    for j in range(k):
+        dots[j] = X[i, 0] * CT[0, j]
+    for f in range(1, d):
+        xf = X[i, f]
+        for j in range(k):
+            dots[j] += xf * CT[f, j]
     best = 0
-    best_dist = math.sqrt(squared_distance(X, i, C, 0))
+    best_dist = np.inf
     second = np.inf
-    for j in range(1, k):
-        dj = math.sqrt(squared_distance(X, i, C, j))
-        if dj < best_dist:
+    for j in range(k):
+        dist = c_sq_norms[j] - (dots[j] + dots[j])
+        if dist < best_dist:
             second = best_dist
-            best_dist = dj
+            best_dist = dist
             best = j
-        elif dj < second:
-            second = dj
-    return best, best_dist, second
+        elif dist < second:
+            second = dist
+    x_sq = 0.0
+    for f in range(d):
+        x_sq += np.float64(X[i, f]) * np.float64(X[i, f])
+    upper = math.sqrt(squared_distance(X, i, C, best))
+    lower = math.sqrt(max(second + x_sq, 0.0)) * (1.0 - 1e-6)
+    return best, upper, lower
 
 
 @jit
-def _hamerly_block(X, w, C, half_gap, labels, upper, lower, start, stop, sums, weights,
-                   with_sums, first):
+def _hamerly_block(X, w, C, CT, c_sq_norms, half_gap, labels, upper, lower, start, stop, sums,
+                   weights, with_sums, first):
     """Hamerly's assignment for rows ``start:stop``, plus the update sums.
 
     Point i keeps its centre a without computing any distance when
@@ -391,11 +447,12 @@ def _hamerly_block(X, w, C, half_gap, labels, upper, lower, start, stop, sums, w
     rescanned and resolved as Lloyd would (lowest index).
     """
     d = X.shape[1]
+    dots = np.empty(C.shape[0], dtype=X.dtype)
     n_changed = 0
     for i in range(start, stop):
         a = labels[i]
         if first:
-            a_new, u, l = _scan_all(X, i, C)
+            a_new, u, l = _scan_all(X, i, C, CT, c_sq_norms, dots)
         else:
             u = upper[i]
             l = lower[i]
@@ -404,7 +461,7 @@ def _hamerly_block(X, w, C, half_gap, labels, upper, lower, start, stop, sums, w
             if not u < m:
                 u = math.sqrt(squared_distance(X, i, C, a))
                 if not u < m:
-                    a_new, u, l = _scan_all(X, i, C)
+                    a_new, u, l = _scan_all(X, i, C, CT, c_sq_norms, dots)
         upper[i] = u
         lower[i] = l
         if a_new != a:
@@ -463,13 +520,15 @@ def hamerly_assign(X, w, C, labels, upper, lower, sums, weights, n_blocks, with_
     """
     k, d = C.shape
     s = half_gaps(C)
+    CT = C.T.copy()
+    c_sq_norms = _squared_norms(C)
     block_sums = np.zeros((n_blocks, k, d), dtype=X.dtype)
     block_weights = np.zeros((n_blocks, k), dtype=X.dtype)
     n_changed = 0
     for b in range(n_blocks):
         start, stop = _block_range(b, n_blocks, X.shape[0])
-        n_changed += _hamerly_block(X, w, C, s, labels, upper, lower, start, stop,
-                                    block_sums[b], block_weights[b], with_sums, first)
+        n_changed += _hamerly_block(X, w, C, CT, c_sq_norms, s, labels, upper, lower, start,
+                                    stop, block_sums[b], block_weights[b], with_sums, first)
     reduce_blocks(block_sums, block_weights, sums, weights)
     return n_changed
 
@@ -480,13 +539,16 @@ def hamerly_assign_parallel(X, w, C, labels, upper, lower, sums, weights, n_bloc
     """:func:`hamerly_assign` with the blocks spread over threads (same result)."""
     k, d = C.shape
     s = half_gaps(C)
+    CT = C.T.copy()
+    c_sq_norms = _squared_norms(C)
     block_sums = np.zeros((n_blocks, k, d), dtype=X.dtype)
     block_weights = np.zeros((n_blocks, k), dtype=X.dtype)
     block_changed = np.zeros(n_blocks, dtype=np.int64)
     for b in prange(n_blocks):
         start, stop = _block_range(b, n_blocks, X.shape[0])
-        block_changed[b] = _hamerly_block(X, w, C, s, labels, upper, lower, start, stop,
-                                          block_sums[b], block_weights[b], with_sums, first)
+        block_changed[b] = _hamerly_block(X, w, C, CT, c_sq_norms, s, labels, upper, lower,
+                                          start, stop, block_sums[b], block_weights[b],
+                                          with_sums, first)
     reduce_blocks(block_sums, block_weights, sums, weights)
     return block_changed.sum()
 

@@ -22,9 +22,7 @@ from __future__ import annotations
 
 import numbers
 import warnings
-from concurrent.futures import ThreadPoolExecutor
 
-import numba
 import numpy as np
 
 from . import _kmeans_kernels as K
@@ -47,7 +45,8 @@ __all__ = ["KMeans", "k_means", "kmeans_plusplus", "lloyd"]
 _PARALLEL_WORK = 200_000
 # From this many centres x features, the products x·c come from BLAS.
 _BLAS_KD = 256
-_BLAS_CHUNK_WORK = 1_000_000
+_BLAS_MIN_FEATURES = 32
+_BLAS_CHUNK_ENTRIES = 256 * 1024
 # trace_ keeps the labels of every iteration only up to this many samples.
 TRACE_LABELS_MAX_SAMPLES = 10_000
 
@@ -247,46 +246,43 @@ def _use_parallel(n_samples, n_clusters, n_features):
 
 
 def _use_blas(n_clusters, n_features):
-    """Whether the products x·c should come from NumPy's BLAS (see ``_lloyd_assign_blas``)."""
-    return n_clusters >= 8 and n_clusters * n_features >= _BLAS_KD
+    """Whether the products x·c should come from NumPy's BLAS (see ``_lloyd_assign_blas``).
+
+    Measured: the fused kernel wins up to about 16 features whatever the
+    number of centres (it tiles 4 rows x all centres); BLAS wins for long
+    dot products (many features).
+    """
+    return n_features >= _BLAS_MIN_FEATURES and n_clusters * n_features >= _BLAS_KD
 
 
 def _lloyd_assign_blas(X, w, C, labels, sums, weights, n_blocks, with_sums):
     """:func:`K.lloyd_assign` with the products ``x·c`` computed by NumPy's BLAS.
 
-    Each block is cut into small row chunks: one ``X_chunk @ C.T`` (small
-    enough to stay in cache and to run on one BLAS thread), then the kernel
-    takes the argmin and adds the chunk to its block's sums. Blocks are
-    spread over Python threads (NumPy and the kernels release the GIL), as
-    many as Numba is set to use. Same blocks, same order of the sums as the
-    fused kernels: the result does not depend on the number of threads.
+    Each block is cut into row chunks: one ``X_chunk @ C.T`` (BLAS, on its own
+    threads; the product, about 2 MB, stays in cache), then the kernel takes
+    the argmin and adds the chunk to its block's sums. Same blocks, same
+    order of the sums as the fused kernels, so the result does not depend on
+    the number of threads. (Calling BLAS from several Python threads at once
+    is not an option: OpenBLAS then serialises or oversubscribes, measured
+    40x slower here.)
     """
     n = X.shape[0]
     k, d = C.shape
     c_sq_norms = np.einsum("ij,ij->i", C, C)
-    CT = C.T
+    CT = np.ascontiguousarray(C.T)  # measured 2x faster in the product than C.T
     block_sums = np.zeros((n_blocks, k, d), dtype=X.dtype)
     block_weights = np.zeros((n_blocks, k), dtype=X.dtype)
-    # about 2e5 multiply-adds per product: below OpenBLAS's threading threshold
-    rows = max(16, min(4096, _BLAS_CHUNK_WORK // (k * d)))
-
-    def one_block(b):
+    rows = max(64, _BLAS_CHUNK_ENTRIES // k)
+    products = np.empty((rows, k), dtype=X.dtype)
+    n_changed = 0
+    for b in range(n_blocks):
         start, stop = (b * n) // n_blocks, ((b + 1) * n) // n_blocks
-        products = np.empty((rows, k), dtype=X.dtype)
-        changed = 0
         for r0 in range(start, stop, rows):
             r1 = min(stop, r0 + rows)
             XC = np.matmul(X[r0:r1], CT, out=products[: r1 - r0])
-            changed += K.assign_rows_from_products(X, w, XC, r0, c_sq_norms, labels, r0, r1,
-                                                   block_sums[b], block_weights[b], with_sums)
-        return changed
-
-    threads = min(numba.get_num_threads(), n_blocks)
-    if threads > 1 and _use_parallel(n, k, d):
-        with ThreadPoolExecutor(threads) as pool:
-            n_changed = sum(pool.map(one_block, range(n_blocks)))
-    else:
-        n_changed = sum(one_block(b) for b in range(n_blocks))
+            n_changed += K.assign_rows_from_products(X, w, XC, r0, c_sq_norms, labels, r0,
+                                                     r1, block_sums[b], block_weights[b],
+                                                     with_sums)
     K.reduce_blocks(block_sums, block_weights, sums, weights)
     return n_changed
 

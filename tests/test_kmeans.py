@@ -358,7 +358,7 @@ def test_float32_stays_float32():
     assert centers.dtype == np.float32 and indices.dtype == np.int64
 
 
-@pytest.mark.parametrize("algorithm, n_features", [("lloyd", 4), ("elkan", 4), ("lloyd", 16)],
+@pytest.mark.parametrize("algorithm, n_features", [("lloyd", 4), ("elkan", 4), ("lloyd", 40)],
                          ids=["fused-kernel", "hamerly", "blas-products"])
 def test_one_and_two_threads_bit_identical(algorithm, n_features):
     # large enough for the parallel kernels (several blocks, n k d >= 2e5)
