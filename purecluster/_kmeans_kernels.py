@@ -35,8 +35,14 @@ MIN_BLOCK_ROWS = 1024
 MAX_BLOCKS = 64
 
 
-def n_blocks_for(n_samples):
+@jit
+def n_blocks_for_rows(n_samples):
     """The number of row blocks for ``n_samples`` rows (a function of n only)."""
+    return max(1, min(MAX_BLOCKS, -(-n_samples // MIN_BLOCK_ROWS)))
+
+
+def n_blocks_for(n_samples):
+    """:func:`n_blocks_for_rows`, from Python without a kernel call."""
     return max(1, min(MAX_BLOCKS, -(-n_samples // MIN_BLOCK_ROWS)))
 
 
@@ -610,6 +616,69 @@ def _weighted_potential(dist, w):
 
 
 @jit
+def _try_candidates_block(X, x_sq_norms, w, closest, candT, cand_sq, start, stop, partial):
+    """Rows ``start:stop``: the potential each candidate would leave, ``partial[t]``.
+
+    ``partial[t] = sum_i w_i min(closest_i, ||x_i - cand_t||²)`` over the
+    block, with the distance in :func:`_distances_to_point`'s arithmetic.
+    Each row is read once for all L candidates, and nothing of size L x n is
+    written, so the pass stays in cache.
+    """
+    d, n_trials = candT.shape
+    value = np.empty(1, dtype=closest.dtype)  # rounds a distance to X's dtype
+    for t in range(n_trials):
+        partial[t] = 0.0
+    for i in range(start, stop):
+        wi = np.float64(w[i])
+        for t in range(n_trials):
+            dot = 0.0
+            for f in range(d):
+                dot += candT[f, t] * np.float64(X[i, f])
+            dist = (-2.0 * dot + cand_sq[t]) + x_sq_norms[i]
+            value[0] = dist if dist > 0 else 0.0
+            if closest[i] < value[0]:
+                value[0] = closest[i]
+            partial[t] += np.float64(value[0]) * wi
+
+
+@jit(parallel=True)
+def _try_candidates(X, x_sq_norms, w, closest, candT, cand_sq, n_blocks, pots):
+    """:func:`_try_candidates_block` over fixed blocks (threads), summed in block order."""
+    n_trials = candT.shape[1]
+    partial = np.zeros((n_blocks, n_trials))
+    for b in prange(n_blocks):
+        start, stop = _block_range(b, n_blocks, X.shape[0])
+        _try_candidates_block(X, x_sq_norms, w, closest, candT, cand_sq, start, stop,
+                              partial[b])
+    for t in range(n_trials):
+        acc = 0.0
+        for b in range(n_blocks):
+            acc += partial[b, t]
+        pots[t] = acc
+
+
+@jit(parallel=True)
+def _take_candidate(X, x_sq_norms, closest, p, n_blocks):
+    """``closest_i = min(closest_i, ||x_i - x_p||²)``: the chosen candidate joins."""
+    d = X.shape[1]
+    p_sq = 0.0
+    for f in range(d):
+        v = np.float64(X[p, f])
+        p_sq += v * v
+    for b in prange(n_blocks):
+        start, stop = _block_range(b, n_blocks, X.shape[0])
+        for i in range(start, stop):
+            dot = 0.0
+            for f in range(d):
+                dot += np.float64(X[p, f]) * np.float64(X[i, f])
+            dist = (-2.0 * dot + p_sq) + x_sq_norms[i]
+            if dist < 0:
+                dist = 0.0
+            if dist < closest[i]:
+                closest[i] = dist
+
+
+@jit
 def kmeans_plusplus_kernel(X, x_sq_norms, w, first, uniforms, centers, indices):
     """Greedy k-means++: each new centre is the best of L sampled candidates.
 
@@ -632,15 +701,19 @@ def kmeans_plusplus_kernel(X, x_sq_norms, w, first, uniforms, centers, indices):
     centers : (k, d) OUT
     indices : (k,) int64 OUT
 
-    Cost: O(k L n d) time, O(L n) memory.
+    Cost: O(k L n d) time (the L candidates of a step share one pass over
+    the data, spread over threads by blocks), O(n) memory.
     """
-    n = X.shape[0]
+    n, d = X.shape
     k = centers.shape[0]
     n_trials = uniforms.shape[1]
+    n_blocks = n_blocks_for_rows(n)
     closest = np.empty(n, dtype=X.dtype)
-    trial = np.empty((n_trials, n), dtype=X.dtype)
     running = np.empty(n, dtype=X.dtype)
     candidates = np.empty(n_trials, dtype=np.int64)
+    candT = np.empty((d, n_trials))
+    cand_sq = np.empty(n_trials)
+    pots64 = np.empty(n_trials)
     pots = np.empty(n_trials, dtype=X.dtype)  # potentials kept in X's precision
 
     indices[0] = first
@@ -656,14 +729,15 @@ def kmeans_plusplus_kernel(X, x_sq_norms, w, first, uniforms, centers, indices):
         for t in range(n_trials):
             target = uniforms[c - 1, t] * potential
             candidates[t] = min(np.searchsorted(running, target), n - 1)
+            cand_sq[t] = 0.0
+            for f in range(d):
+                candT[f, t] = X[candidates[t], f]
+                cand_sq[t] += candT[f, t] * candT[f, t]
+        _try_candidates(X, x_sq_norms, w, closest, candT, cand_sq, n_blocks, pots64)
         for t in range(n_trials):
-            _distances_to_point(X, x_sq_norms, candidates[t], trial[t])
-            for i in range(n):
-                if closest[i] < trial[t, i]:
-                    trial[t, i] = closest[i]
-            pots[t] = _weighted_potential(trial[t], w)
+            pots[t] = pots64[t]
         best = np.argmin(pots)
         potential = pots[best]
-        closest[:] = trial[best]
+        _take_candidate(X, x_sq_norms, closest, candidates[best], n_blocks)
         indices[c] = candidates[best]
         centers[c] = X[candidates[best]]
