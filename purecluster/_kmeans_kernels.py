@@ -657,6 +657,22 @@ def _try_candidates(X, x_sq_norms, w, closest, candT, cand_sq, n_blocks, pots):
         pots[t] = acc
 
 
+@jit
+def _try_candidates_serial(X, x_sq_norms, w, closest, candT, cand_sq, n_blocks, pots):
+    """:func:`_try_candidates` on one thread (same blocks, same sums)."""
+    n_trials = candT.shape[1]
+    partial = np.zeros((n_blocks, n_trials))
+    for b in range(n_blocks):
+        start, stop = _block_range(b, n_blocks, X.shape[0])
+        _try_candidates_block(X, x_sq_norms, w, closest, candT, cand_sq, start, stop,
+                              partial[b])
+    for t in range(n_trials):
+        acc = 0.0
+        for b in range(n_blocks):
+            acc += partial[b, t]
+        pots[t] = acc
+
+
 @jit(parallel=True)
 def _take_candidate(X, x_sq_norms, closest, p, n_blocks):
     """``closest_i = min(closest_i, ||x_i - x_p||²)``: the chosen candidate joins."""
@@ -679,7 +695,7 @@ def _take_candidate(X, x_sq_norms, closest, p, n_blocks):
 
 
 @jit
-def kmeans_plusplus_kernel(X, x_sq_norms, w, first, uniforms, centers, indices):
+def kmeans_plusplus_kernel(X, x_sq_norms, w, first, uniforms, centers, indices, parallel):
     """Greedy k-means++: each new centre is the best of L sampled candidates.
 
     With ``D_i`` the squared distance from x_i to its nearest chosen centre
@@ -700,6 +716,8 @@ def kmeans_plusplus_kernel(X, x_sq_norms, w, first, uniforms, centers, indices):
         The uniform draws in [0, 1), drawn in Python in scikit-learn's order.
     centers : (k, d) OUT
     indices : (k,) int64 OUT
+    parallel : bool
+        Spread each pass over threads (same result; pays from ~1e6 L n d).
 
     Cost: O(k L n d) time (the L candidates of a step share one pass over
     the data, spread over threads by blocks), O(n) memory.
@@ -733,11 +751,21 @@ def kmeans_plusplus_kernel(X, x_sq_norms, w, first, uniforms, centers, indices):
             for f in range(d):
                 candT[f, t] = X[candidates[t], f]
                 cand_sq[t] += candT[f, t] * candT[f, t]
-        _try_candidates(X, x_sq_norms, w, closest, candT, cand_sq, n_blocks, pots64)
+        if parallel:
+            _try_candidates(X, x_sq_norms, w, closest, candT, cand_sq, n_blocks, pots64)
+        else:
+            _try_candidates_serial(X, x_sq_norms, w, closest, candT, cand_sq, n_blocks,
+                                   pots64)
         for t in range(n_trials):
             pots[t] = pots64[t]
         best = np.argmin(pots)
         potential = pots[best]
-        _take_candidate(X, x_sq_norms, closest, candidates[best], n_blocks)
+        if parallel:
+            _take_candidate(X, x_sq_norms, closest, candidates[best], n_blocks)
+        else:
+            _distances_to_point(X, x_sq_norms, candidates[best], running)
+            for i in range(n):
+                if running[i] < closest[i]:
+                    closest[i] = running[i]
         indices[c] = candidates[best]
         centers[c] = X[candidates[best]]

@@ -42,10 +42,13 @@ __all__ = ["KMeans", "k_means", "kmeans_plusplus", "lloyd"]
 
 # Use the multi-threaded kernels from about this much work (n k d) per
 # iteration; below it, starting the thread pool costs more than it saves.
-_PARALLEL_WORK = 200_000
+# (measured on a shared 2-core machine: a parallel region costs ~0.1-10 ms
+# when the cores are busy, so small problems must not start one)
+_PARALLEL_WORK = 2_000_000
 # From this many centres x features, the products x·c come from BLAS.
 _BLAS_KD = 256
 _BLAS_MIN_FEATURES = 32
+_BLAS_MIN_WORK = 20_000_000  # below it, BLAS's thread start-up dominates
 _BLAS_CHUNK_ENTRIES = 256 * 1024
 # trace_ keeps the labels of every iteration only up to this many samples.
 TRACE_LABELS_MAX_SAMPLES = 10_000
@@ -152,8 +155,11 @@ def _kmeans_plusplus(X, n_clusters, sample_weight, random_state, n_local_trials=
     uniforms = uniforms.reshape(n_clusters - 1, n_local_trials)
     centers = np.empty((n_clusters, X.shape[1]), dtype=X.dtype)
     indices = np.full(n_clusters, -1, dtype=np.int64)
+    n_features = X.shape[1]
+    parallel = (K.n_blocks_for(n_samples) > 1
+                and n_samples * n_local_trials * n_features >= _PARALLEL_WORK)
     K.kmeans_plusplus_kernel(X, x_squared_norms, sample_weight, int(first), uniforms,
-                             centers, indices)
+                             centers, indices, parallel)
     return centers, indices
 
 
@@ -245,14 +251,15 @@ def _use_parallel(n_samples, n_clusters, n_features):
             and n_samples * n_clusters * n_features >= _PARALLEL_WORK)
 
 
-def _use_blas(n_clusters, n_features):
+def _use_blas(n_samples, n_clusters, n_features):
     """Whether the products x·c should come from NumPy's BLAS (see ``_lloyd_assign_blas``).
 
     Measured: the fused kernel wins up to about 16 features whatever the
     number of centres (it tiles 4 rows x all centres); BLAS wins for long
     dot products (many features).
     """
-    return n_features >= _BLAS_MIN_FEATURES and n_clusters * n_features >= _BLAS_KD
+    return (n_features >= _BLAS_MIN_FEATURES and n_clusters * n_features >= _BLAS_KD
+            and n_samples * n_clusters * n_features >= _BLAS_MIN_WORK)
 
 
 def _lloyd_assign_blas(X, w, C, labels, sums, weights, n_blocks, with_sums):
@@ -289,7 +296,7 @@ def _lloyd_assign_blas(X, w, C, labels, sums, weights, n_blocks, with_sums):
 
 def _lloyd_step(n_samples, n_clusters, n_features):
     """The assignment driver for this shape: BLAS products, or a fused kernel."""
-    if _use_blas(n_clusters, n_features):
+    if _use_blas(n_samples, n_clusters, n_features):
         return _lloyd_assign_blas
     if _use_parallel(n_samples, n_clusters, n_features):
         return K.lloyd_assign_parallel
@@ -789,5 +796,7 @@ def _warmup(dtype):
     weights = np.empty(3, dtype=X.dtype)
     K.lloyd_assign_parallel(X, w, C, labels, sums, weights, 2, True)
     K.inertia_parallel(X, w, C, labels, 2)
+    centers, indices = np.empty_like(C), np.empty(3, dtype=np.int64)
+    K.kmeans_plusplus_kernel(X, np.ones(40), w, 0, np.zeros((2, 2)), centers, indices, True)
     up, lo = np.zeros(40), np.zeros(40)
     K.hamerly_assign_parallel(X, w, C, labels, up, lo, sums, weights, 2, True, True)

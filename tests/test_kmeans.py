@@ -21,6 +21,13 @@ from purecluster.exceptions import ConvergenceWarning, NotFittedError
 from purecluster.kmeans import lloyd
 
 sk_cluster = pytest.importorskip("sklearn.cluster")
+threadpoolctl = pytest.importorskip("threadpoolctl")
+
+
+def oracle():
+    """scikit-learn on one OpenMP/BLAS thread: same answers, and no spinning
+    thread pool fighting for a shared machine's cores."""
+    return threadpoolctl.threadpool_limits(limits=1)
 
 RTOL = {np.float64: 1e-10, np.float32: 1e-5}
 SEMINAR_INIT = np.asarray([[2, 2], [1, 1], [3, 3], [4, 4], [5, 5]])
@@ -86,7 +93,8 @@ def fit_both(X, sample_weight=None, **params):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         ours = KMeans(**params).fit(X, sample_weight=sample_weight)
-        theirs = sk_cluster.KMeans(**params).fit(X, sample_weight=sample_weight)
+        with oracle():
+            theirs = sk_cluster.KMeans(**params).fit(X, sample_weight=sample_weight)
     return ours, theirs
 
 
@@ -165,6 +173,7 @@ def test_k_means_function(blobs):
 # ---------------------------------------------------------------------------
 # k-means++ seeding: the same draws, and the stream left where scikit-learn leaves it
 # ---------------------------------------------------------------------------
+@pytest.mark.parametrize("seed", [0, 12345])
 @pytest.mark.parametrize("n_clusters, n_local_trials", [(1, None), (10, None), (25, 1)])
 def test_kmeans_plusplus_draws(digits, dtype, seed, n_clusters, n_local_trials):
     X = digits[:600].astype(dtype)
@@ -172,9 +181,10 @@ def test_kmeans_plusplus_draws(digits, dtype, seed, n_clusters, n_local_trials):
     ours_rs, theirs_rs = np.random.RandomState(seed), np.random.RandomState(seed)
     c1, i1 = kmeans_plusplus(X, n_clusters, sample_weight=w, random_state=ours_rs,
                              n_local_trials=n_local_trials)
-    c2, i2 = sk_cluster.kmeans_plusplus(X, n_clusters, sample_weight=w,
-                                        random_state=theirs_rs,
-                                        n_local_trials=n_local_trials)
+    with oracle():
+        c2, i2 = sk_cluster.kmeans_plusplus(X, n_clusters, sample_weight=w,
+                                            random_state=theirs_rs,
+                                            n_local_trials=n_local_trials)
     np.testing.assert_array_equal(i1, i2)
     np.testing.assert_array_equal(c1, c2)
     assert c1.dtype == c2.dtype and i1.dtype == i2.dtype
@@ -211,7 +221,7 @@ def test_gaussian_mixture_style_call(blobs):
 # ---------------------------------------------------------------------------
 # hypothesis: random shapes, weights, inits and algorithms
 # ---------------------------------------------------------------------------
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(
     seed=st.integers(0, 2**31 - 1),
     n_samples=st.integers(8, 80),
@@ -361,14 +371,15 @@ def test_float32_stays_float32():
 @pytest.mark.parametrize("algorithm, n_features", [("lloyd", 4), ("elkan", 4), ("lloyd", 40)],
                          ids=["fused-kernel", "hamerly", "blas-products"])
 def test_one_and_two_threads_bit_identical(algorithm, n_features):
-    # large enough for the parallel kernels (several blocks, n k d >= 2e5)
+    # large enough for the parallel kernels (several blocks, n k d >= 2e6;
+    # with 40 features the products come from BLAS and k-means++ is parallel)
     rng = np.random.RandomState(0)
-    X = rng.rand(6000, n_features)
-    w = rng.rand(6000) + 0.5
+    X = rng.rand(30_000, n_features)
+    w = rng.rand(30_000) + 0.5
     results = []
     for threads in (1, 2):
         with num_threads(threads):
-            km = KMeans(20, random_state=0, algorithm=algorithm, max_iter=20)
+            km = KMeans(20, random_state=0, algorithm=algorithm, max_iter=6)
             km.fit(X, sample_weight=w)
             results.append((km.labels_, km.cluster_centers_, km.inertia_,
                             km.predict(X), km.score(X)))
