@@ -4,6 +4,7 @@ Same parameters, attributes and answers as scikit-learn's estimators, with
 kernels short enough to read and a trace of what each algorithm did.
 """
 
+from . import metrics
 from ._jit import warmup
 from ._version import __version__
 from .exceptions import ConvergenceWarning, NotFittedError
@@ -16,5 +17,6 @@ __all__ = [
     "__version__",
     "k_means",
     "kmeans_plusplus",
+    "metrics",
     "warmup",
 ]
