@@ -10,6 +10,7 @@ from ._version import __version__
 from .agglomerative import AgglomerativeClustering, cut_tree, linkage
 from .dbscan import DBSCAN, dbscan
 from .exceptions import ConvergenceWarning, NotFittedError
+from .kmeans import KMeans, k_means, kmeans_plusplus
 from .mixture import GaussianMixture
 
 __all__ = [
@@ -17,10 +18,13 @@ __all__ = [
     "AgglomerativeClustering",
     "ConvergenceWarning",
     "GaussianMixture",
+    "KMeans",
     "NotFittedError",
     "__version__",
     "cut_tree",
     "dbscan",
+    "k_means",
+    "kmeans_plusplus",
     "linkage",
     "metrics",
     "warmup",

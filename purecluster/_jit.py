@@ -56,7 +56,7 @@ def jit(func=None, **options):
 
 # Modules whose kernels :func:`warmup` compiles. Each registers one function
 # that runs its estimator on tiny data for the given dtype.
-_WARMUP_MODULES: tuple[str, ...] = ("agglomerative", "dbscan", "metrics", "mixture")
+_WARMUP_MODULES: tuple[str, ...] = ("kmeans", "agglomerative", "dbscan", "metrics", "mixture")
 _WARMUPS: dict[str, object] = {}
 
 

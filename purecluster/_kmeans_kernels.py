@@ -1,0 +1,832 @@
+"""The jitted loops of k-means: assignment, centre update, seeding, Hamerly's bounds.
+
+Read this file next to ``docs/kmeans.md``. Every kernel takes and returns
+plain arrays and scalars; ``purecluster/kmeans.py`` strings them together.
+
+Notation (as in the literature): ``X`` (n, d) the data, ``w`` (n,) the sample
+weights, ``C`` (k, d) the centres, ``a`` (n,) the label (assignment) of each
+point, ``u`` (n,) and ``l`` (n,) Hamerly's upper and lower bounds.
+
+Determinism. Rows are split into a number of *blocks* that depends on ``n``
+only (:func:`n_blocks_for`), never on the thread count. Each block owns its
+partial sums, filled in row order; the blocks are then added in block order.
+The serial and the ``prange`` drivers therefore do the same arithmetic in the
+same order, and the results are bit-identical for any number of threads.
+
+Dtypes. Kernels are compiled for float32 and float64 C-contiguous arrays. A
+value that must keep the data's precision is stored in an array of
+``X.dtype`` (a Python float literal would silently promote float32 to float64).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import prange
+
+from ._jit import jit
+
+# Blocks hold at least this many rows, so tiny data is one block and runs
+# serially without paying for the thread pool.
+MIN_BLOCK_ROWS = 1024
+# ...and there are at most this many blocks: enough to balance 16 threads,
+# few enough that the k x d partial sums per block stay small.
+MAX_BLOCKS = 64
+
+
+@jit
+def n_blocks_for_rows(n_samples):
+    """The number of row blocks for ``n_samples`` rows (a function of n only)."""
+    return max(1, min(MAX_BLOCKS, -(-n_samples // MIN_BLOCK_ROWS)))
+
+
+def n_blocks_for(n_samples):
+    """:func:`n_blocks_for_rows`, from Python without a kernel call."""
+    return max(1, min(MAX_BLOCKS, -(-n_samples // MIN_BLOCK_ROWS)))
+
+
+# ---------------------------------------------------------------------------
+# small helpers
+# ---------------------------------------------------------------------------
+@jit
+def squared_distance(X, i, C, j):
+    """``||X[i] - C[j]||²``, summed four terms at a time.
+
+    The grouping ``s += (t0 + t1 + t2 + t3)`` is scikit-learn's, so the value
+    (used for the inertia and by Hamerly's algorithm) agrees with its to the
+    last bit. Accumulates in the data's precision.
+    """
+    d = X.shape[1]
+    acc = X[i, 0] - X[i, 0]  # a zero of X's dtype
+    f = 0
+    while f + 4 <= d:
+        t0 = X[i, f] - C[j, f]
+        t1 = X[i, f + 1] - C[j, f + 1]
+        t2 = X[i, f + 2] - C[j, f + 2]
+        t3 = X[i, f + 3] - C[j, f + 3]
+        acc += t0 * t0 + t1 * t1 + t2 * t2 + t3 * t3
+        f += 4
+    while f < d:
+        t = X[i, f] - C[j, f]
+        acc += t * t
+        f += 1
+    return acc
+
+
+@jit
+def _block_range(b, n_blocks, n):
+    """Rows ``[start, stop)`` of block ``b`` out of ``n_blocks`` over ``n`` rows."""
+    return (b * n) // n_blocks, ((b + 1) * n) // n_blocks
+
+
+# ---------------------------------------------------------------------------
+# Lloyd: assignment step + the sums of the update step, one block of rows
+# ---------------------------------------------------------------------------
+@jit
+def _dots1(X, i, CT, out):
+    """``out[j] = x_i·c_j`` for every centre, summed over features in order."""
+    d, k = CT.shape
+    for j in range(k):
+        out[j] = X[i, 0] * CT[0, j]
+    for f in range(1, d):
+        xf = X[i, f]
+        for j in range(k):
+            out[j] += xf * CT[f, j]
+
+
+@jit
+def _dots4(X, i, CT, out):
+    """:func:`_dots1` for rows i..i+3 at once (``out`` is (4, k)).
+
+    Each centre coordinate is loaded once for four rows: four times fewer
+    loads per multiply-add, about 2x faster for many centres. The sums are
+    the same, to the bit, as four calls of :func:`_dots1`.
+    """
+    d, k = CT.shape
+    x0, x1, x2, x3 = X[i, 0], X[i + 1, 0], X[i + 2, 0], X[i + 3, 0]
+    for j in range(k):
+        c = CT[0, j]
+        out[0, j] = x0 * c
+        out[1, j] = x1 * c
+        out[2, j] = x2 * c
+        out[3, j] = x3 * c
+    for f in range(1, d):
+        x0, x1, x2, x3 = X[i, f], X[i + 1, f], X[i + 2, f], X[i + 3, f]
+        for j in range(k):
+            c = CT[f, j]
+            out[0, j] += x0 * c
+            out[1, j] += x1 * c
+            out[2, j] += x2 * c
+            out[3, j] += x3 * c
+
+
+@jit
+def _assign_block(X, w, C, CT, c_sq_norms, labels, start, stop, sums, weights, with_sums):
+    """Label rows ``start:stop`` with their nearest centre; add them to the sums.
+
+    The nearest centre minimises ``||c||² - 2 x·c`` (``||x||²`` is the same
+    for every centre, so it is left out). This is the quantity scikit-learn
+    minimises with BLAS, so ties break the same way (first centre wins).
+    ``acc + acc`` is ``2 x·c`` in X's dtype, so the value compared is rounded
+    to X's dtype as scikit-learn's is.
+
+    Parameters
+    ----------
+    X : (n, d) IN
+    w : (n,) IN
+    C : (k, d) IN
+    CT : (d, k) IN
+        The centres, transposed. With many centres the loop over them reads
+        contiguous memory and vectorises (a 2-4x speed-up for k >= 8 without
+        changing a single rounding: each dot product is still summed over
+        features in order).
+    c_sq_norms : (k,) IN
+    labels : (n,) int32 INOUT
+    sums : (k, d) OUT, added to
+        ``sum_{i: a_i = j} w_i x_i``
+    weights : (k,) OUT, added to
+        ``sum_{i: a_i = j} w_i``
+
+    Returns
+    -------
+    n_changed : int
+        How many labels differ from the ones ``labels`` held before.
+    """
+    k, d = C.shape
+    dots = np.empty((4, k), dtype=X.dtype)
+    n_changed = 0
+    for i in range(start, stop):
+        best = 0
+        best_dist = np.inf
+        if k >= 8:
+            r = (i - start) % 4
+            if r == 0:
+                if i + 4 <= stop:
+                    _dots4(X, i, CT, dots)
+                else:
+                    for q in range(stop - i):
+                        _dots1(X, i + q, CT, dots[q])
+            for j in range(k):
+                dist = c_sq_norms[j] - (dots[r, j] + dots[r, j])
+                if dist < best_dist:
+                    best_dist = dist
+                    best = j
+        else:
+            # few centres: one short dot product each, kept in a register
+            for j in range(k):
+                acc = X[i, 0] * C[j, 0]
+                for f in range(1, d):
+                    acc += X[i, f] * C[j, f]
+                dist = c_sq_norms[j] - (acc + acc)
+                if dist < best_dist:
+                    best_dist = dist
+                    best = j
+        if labels[i] != best:
+            n_changed += 1
+            labels[i] = best
+        if with_sums:
+            wi = w[i]
+            weights[best] += wi
+            for f in range(d):
+                sums[best, f] += X[i, f] * wi
+    return n_changed
+
+
+@jit
+def assign_rows_from_products(
+    X, w, XC, row0, c_sq_norms, labels, start, stop, sums, weights, with_sums
+):
+    """The assignment of rows ``start:stop`` given their products with the centres.
+
+    ``XC`` (stop - start, k) IN holds ``x_i·c_j`` for row ``i = row0 + r``,
+    computed by NumPy's BLAS between kernels (``X[start:stop] @ C.T``): for
+    many centres in many dimensions a tuned matrix product is several times
+    faster than a loop written here. The rest is as in :func:`_assign_block`:
+    ``argmin_j ||c_j||² - 2 x_i·c_j`` and the weighted sums (added to
+    ``sums``/``weights``, the block's own buffers).
+
+    Returns
+    -------
+    n_changed : int
+    """
+    k = XC.shape[1]
+    d = X.shape[1]
+    n_changed = 0
+    for i in range(start, stop):
+        row = XC[i - row0]
+        best = 0
+        # row[j] + row[j] is 2 x·c in X's dtype, so ||c||² - 2 x·c is rounded
+        # to X's dtype before the comparison, as scikit-learn's is
+        best_dist = c_sq_norms[0] - (row[0] + row[0])
+        for j in range(1, k):
+            dist = c_sq_norms[j] - (row[j] + row[j])
+            if dist < best_dist:
+                best_dist = dist
+                best = j
+        if labels[i] != best:
+            n_changed += 1
+            labels[i] = best
+        if with_sums:
+            wi = w[i]
+            weights[best] += wi
+            for f in range(d):
+                sums[best, f] += X[i, f] * wi
+    return n_changed
+
+
+@jit
+def _squared_norms(C):
+    """``||C[j]||²`` for each row, in C's dtype, summed over features in order."""
+    k, d = C.shape
+    out = np.zeros(k, dtype=C.dtype)
+    for j in range(k):
+        for f in range(d):
+            out[j] += C[j, f] * C[j, f]
+    return out
+
+
+@jit
+def reduce_blocks(block_sums, block_weights, sums, weights):
+    """``sums = sum_b block_sums[b]`` in block order (fixed, so deterministic)."""
+    sums[:] = 0
+    weights[:] = 0
+    for b in range(block_sums.shape[0]):
+        for j in range(sums.shape[0]):
+            weights[j] += block_weights[b, j]
+            for f in range(sums.shape[1]):
+                sums[j, f] += block_sums[b, j, f]
+
+
+@jit
+def lloyd_assign(X, w, C, labels, sums, weights, n_blocks, with_sums):
+    """One assignment step of Lloyd's algorithm (serial driver).
+
+    ``labels[i] = argmin_j ||x_i - c_j||²`` and, if ``with_sums``, the
+    weighted sums ``sums[j] = sum_{a_i=j} w_i x_i``, ``weights[j] =
+    sum_{a_i=j} w_i`` that the update step divides.
+
+    Parameters
+    ----------
+    X : (n, d) IN
+    w : (n,) IN
+    C : (k, d) IN
+    labels : (n,) int32 INOUT
+    sums : (k, d) OUT
+    weights : (k,) OUT
+    n_blocks : int
+        From :func:`n_blocks_for`; the same for the serial and parallel drivers.
+    with_sums : bool
+
+    Returns
+    -------
+    n_changed : int
+        Number of labels that changed (0 means Lloyd has converged strictly).
+
+    Cost: O(n k d) time, O(n_blocks k d) extra memory.
+    """
+    k, d = C.shape
+    CT = C.T.copy()
+    c_sq_norms = _squared_norms(C)
+    block_sums = np.zeros((n_blocks, k, d), dtype=X.dtype)
+    block_weights = np.zeros((n_blocks, k), dtype=X.dtype)
+    n_changed = 0
+    for b in range(n_blocks):
+        start, stop = _block_range(b, n_blocks, X.shape[0])
+        n_changed += _assign_block(
+            X,
+            w,
+            C,
+            CT,
+            c_sq_norms,
+            labels,
+            start,
+            stop,
+            block_sums[b],
+            block_weights[b],
+            with_sums,
+        )
+    reduce_blocks(block_sums, block_weights, sums, weights)
+    return n_changed
+
+
+@jit(parallel=True)
+def lloyd_assign_parallel(X, w, C, labels, sums, weights, n_blocks, with_sums):
+    """:func:`lloyd_assign` with the blocks spread over threads (same result)."""
+    k, d = C.shape
+    CT = C.T.copy()
+    c_sq_norms = _squared_norms(C)
+    block_sums = np.zeros((n_blocks, k, d), dtype=X.dtype)
+    block_weights = np.zeros((n_blocks, k), dtype=X.dtype)
+    block_changed = np.zeros(n_blocks, dtype=np.int64)
+    for b in prange(n_blocks):
+        start, stop = _block_range(b, n_blocks, X.shape[0])
+        block_changed[b] = _assign_block(
+            X,
+            w,
+            C,
+            CT,
+            c_sq_norms,
+            labels,
+            start,
+            stop,
+            block_sums[b],
+            block_weights[b],
+            with_sums,
+        )
+    reduce_blocks(block_sums, block_weights, sums, weights)
+    return block_changed.sum()
+
+
+# ---------------------------------------------------------------------------
+# Lloyd: the rest of the update step
+# ---------------------------------------------------------------------------
+@jit
+def update_centers(sums, weights, centers_old, centers_new, center_shift):
+    """Divide the sums by the weights; measure how far each centre moved.
+
+    ``c_j = sums_j * (1 / W_j)`` (a multiplication by the reciprocal, as
+    scikit-learn does). A centre with no weight at all (still empty after
+    relocation, which happens only when every point sits on its centre) is
+    put on the heaviest cluster's.
+
+    Parameters
+    ----------
+    sums : (k, d) IN
+    weights : (k,) IN
+    centers_old : (k, d) IN
+    centers_new : (k, d) OUT
+    center_shift : (k,) OUT
+        ``||c_new_j - c_old_j||``.
+
+    Returns
+    -------
+    shift_total : float
+        ``sum_j center_shift_j²``, compared with the tolerance.
+    """
+    k, d = sums.shape
+    heaviest = np.argmax(weights)
+    alpha = np.empty(1, dtype=sums.dtype)  # keeps 1/W in the data's precision
+    for j in range(k):
+        if weights[j] > 0:
+            alpha[0] = 1.0 / weights[j]
+            for f in range(d):
+                centers_new[j, f] = sums[j, f] * alpha[0]
+        elif heaviest < j:
+            centers_new[j] = centers_new[heaviest]
+        else:
+            # scikit-learn averages in place, in order: a cluster before the
+            # heaviest one copies the heaviest one's sum, not yet divided
+            centers_new[j] = sums[heaviest]
+    total = np.zeros(1, dtype=sums.dtype)
+    for j in range(k):
+        center_shift[j] = math.sqrt(squared_distance(centers_new, j, centers_old, j))
+        total[0] += center_shift[j] * center_shift[j]
+    return total[0]
+
+
+@jit
+def _inertia_block(X, w, C, labels, start, stop):
+    acc = X[0, 0] - X[0, 0]
+    for i in range(start, stop):
+        acc += squared_distance(X, i, C, labels[i]) * w[i]
+    return acc
+
+
+@jit
+def inertia(X, w, C, labels, n_blocks):
+    """``sum_i w_i ||x_i - c_{a_i}||²``: the k-means objective.
+
+    Accumulated per block in the data's precision, blocks added in order.
+    """
+    total = np.zeros(1, dtype=X.dtype)
+    for b in range(n_blocks):
+        start, stop = _block_range(b, n_blocks, X.shape[0])
+        total[0] += _inertia_block(X, w, C, labels, start, stop)
+    return total[0]
+
+
+@jit(parallel=True)
+def inertia_parallel(X, w, C, labels, n_blocks):
+    """:func:`inertia` with the blocks spread over threads (same result)."""
+    parts = np.zeros(n_blocks, dtype=X.dtype)
+    for b in prange(n_blocks):
+        start, stop = _block_range(b, n_blocks, X.shape[0])
+        parts[b] = _inertia_block(X, w, C, labels, start, stop)
+    total = np.zeros(1, dtype=X.dtype)
+    for b in range(n_blocks):
+        total[0] += parts[b]
+    return total[0]
+
+
+# ---------------------------------------------------------------------------
+# Hamerly's algorithm: Lloyd's answer, skipping distances the bounds rule out
+# ---------------------------------------------------------------------------
+@jit
+def _scan_all(X, i, C, CT, c_sq_norms, dots):
+    """Nearest centre of x_i by a full scan: (label, upper bound, lower bound).
+
+    The scan is Lloyd's (:func:`_assign_block`: ``||c||² - 2 x·c``, all
+    dot products advancing together over the features), so a rescanned point
+    gets exactly the label Lloyd gives it. The upper bound is the exact
+    distance to that centre; the lower bound, from the expanded formula, is
+    shrunk by a relative 1e-6 so that its rounding can never make it too large.
+    """
+    k, d = C.shape
+    for j in range(k):
+        dots[j] = X[i, 0] * CT[0, j]
+    for f in range(1, d):
+        xf = X[i, f]
+        for j in range(k):
+            dots[j] += xf * CT[f, j]
+    best = 0
+    best_dist = np.inf
+    second = np.inf
+    for j in range(k):
+        dist = c_sq_norms[j] - (dots[j] + dots[j])
+        if dist < best_dist:
+            second = best_dist
+            best_dist = dist
+            best = j
+        elif dist < second:
+            second = dist
+    x_sq = 0.0
+    for f in range(d):
+        x_sq += np.float64(X[i, f]) * np.float64(X[i, f])
+    upper = math.sqrt(squared_distance(X, i, C, best))
+    lower = math.sqrt(max(second + x_sq, 0.0)) * (1.0 - 1e-6)
+    return best, upper, lower
+
+
+@jit
+def _hamerly_block(
+    X,
+    w,
+    C,
+    CT,
+    c_sq_norms,
+    half_gap,
+    labels,
+    upper,
+    lower,
+    start,
+    stop,
+    sums,
+    weights,
+    with_sums,
+    first,
+):
+    """Hamerly's assignment for rows ``start:stop``, plus the update sums.
+
+    Point i keeps its centre a without computing any distance when
+    ``u_i < max(s_a, l_i)``: its upper bound on ``||x_i - c_a||`` is below
+    both the lower bound on its second-nearest distance and half the distance
+    from c_a to its nearest other centre (``s_a = half_gap[a]``). Otherwise the
+    bound is tightened to the exact distance and, if that is not enough, all
+    k distances are computed. The test is strict, so an exact tie is always
+    rescanned and resolved as Lloyd would (lowest index).
+    """
+    d = X.shape[1]
+    dots = np.empty(C.shape[0], dtype=X.dtype)
+    n_changed = 0
+    for i in range(start, stop):
+        a = labels[i]
+        if first:
+            a_new, u, l = _scan_all(X, i, C, CT, c_sq_norms, dots)
+        else:
+            u = upper[i]
+            l = lower[i]
+            m = max(half_gap[a], l)
+            a_new = a
+            if not u < m:
+                u = math.sqrt(squared_distance(X, i, C, a))
+                if not u < m:
+                    a_new, u, l = _scan_all(X, i, C, CT, c_sq_norms, dots)
+        upper[i] = u
+        lower[i] = l
+        if a_new != a:
+            n_changed += 1
+            labels[i] = a_new
+        if with_sums:
+            wi = w[i]
+            weights[a_new] += wi
+            for f in range(d):
+                sums[a_new, f] += X[i, f] * wi
+    return n_changed
+
+
+@jit
+def half_gaps(C):
+    """``s_j = min_{j' != j} ||c_j - c_j'|| / 2`` for each centre (k,)."""
+    k = C.shape[0]
+    s = np.full(k, np.inf)
+    for j in range(k):
+        for jj in range(j + 1, k):
+            g = math.sqrt(squared_distance(C, j, C, jj)) / 2
+            if g < s[j]:
+                s[j] = g
+            if g < s[jj]:
+                s[jj] = g
+    return s
+
+
+@jit
+def hamerly_assign(X, w, C, labels, upper, lower, sums, weights, n_blocks, with_sums, first):
+    """Hamerly's assignment step (serial driver); same labels as :func:`lloyd_assign`.
+
+    Parameters
+    ----------
+    X : (n, d) IN
+    w : (n,) IN
+    C : (k, d) IN
+    labels : (n,) int32 INOUT
+    upper : (n,) float64 INOUT
+        ``u_i >= ||x_i - c_{a_i}||``.
+    lower : (n,) float64 INOUT
+        ``l_i <= min_{j != a_i} ||x_i - c_j||``.
+    sums : (k, d) OUT
+    weights : (k,) OUT
+    n_blocks : int
+    with_sums : bool
+    first : bool
+        No bounds yet: scan every point fully.
+
+    Returns
+    -------
+    n_changed : int
+
+    Cost: O(n) when the bounds hold, O(k d) per point that fails them;
+    O(n) memory for the bounds (Elkan's algorithm needs O(n k)).
+    """
+    k, d = C.shape
+    s = half_gaps(C)
+    CT = C.T.copy()
+    c_sq_norms = _squared_norms(C)
+    block_sums = np.zeros((n_blocks, k, d), dtype=X.dtype)
+    block_weights = np.zeros((n_blocks, k), dtype=X.dtype)
+    n_changed = 0
+    for b in range(n_blocks):
+        start, stop = _block_range(b, n_blocks, X.shape[0])
+        n_changed += _hamerly_block(
+            X,
+            w,
+            C,
+            CT,
+            c_sq_norms,
+            s,
+            labels,
+            upper,
+            lower,
+            start,
+            stop,
+            block_sums[b],
+            block_weights[b],
+            with_sums,
+            first,
+        )
+    reduce_blocks(block_sums, block_weights, sums, weights)
+    return n_changed
+
+
+@jit(parallel=True)
+def hamerly_assign_parallel(
+    X, w, C, labels, upper, lower, sums, weights, n_blocks, with_sums, first
+):
+    """:func:`hamerly_assign` with the blocks spread over threads (same result)."""
+    k, d = C.shape
+    s = half_gaps(C)
+    CT = C.T.copy()
+    c_sq_norms = _squared_norms(C)
+    block_sums = np.zeros((n_blocks, k, d), dtype=X.dtype)
+    block_weights = np.zeros((n_blocks, k), dtype=X.dtype)
+    block_changed = np.zeros(n_blocks, dtype=np.int64)
+    for b in prange(n_blocks):
+        start, stop = _block_range(b, n_blocks, X.shape[0])
+        block_changed[b] = _hamerly_block(
+            X,
+            w,
+            C,
+            CT,
+            c_sq_norms,
+            s,
+            labels,
+            upper,
+            lower,
+            start,
+            stop,
+            block_sums[b],
+            block_weights[b],
+            with_sums,
+            first,
+        )
+    reduce_blocks(block_sums, block_weights, sums, weights)
+    return block_changed.sum()
+
+
+@jit
+def hamerly_move_bounds(labels, upper, lower, center_shift):
+    """After the centres moved by ``p_j``: ``u_i += p_{a_i}``, ``l_i -= max_{j != a_i} p_j``.
+
+    Both stay valid bounds by the triangle inequality.
+    """
+    k = center_shift.shape[0]
+    # the largest and second largest shift, so that each point can subtract the
+    # largest shift among the *other* centres in O(1)
+    first = 0
+    for j in range(1, k):
+        if center_shift[j] > center_shift[first]:
+            first = j
+    second = 0.0
+    for j in range(k):
+        if j != first and center_shift[j] > second:
+            second = center_shift[j]
+    for i in range(labels.shape[0]):
+        a = labels[i]
+        upper[i] += center_shift[a]
+        lower[i] -= second if a == first else center_shift[first]
+
+
+# ---------------------------------------------------------------------------
+# greedy k-means++ seeding
+# ---------------------------------------------------------------------------
+@jit
+def _distances_to_point(X, x_sq_norms, p, out):
+    """``out_i = max(0, (-2 x_p·x_i + ||x_p||²) + ||x_i||²)`` in float64, stored in out's dtype.
+
+    The expanded form and the order of the additions are scikit-learn's, so
+    the potentials, hence the draws, agree with its; float32 data is upcast
+    for the arithmetic as scikit-learn does.
+    """
+    n, d = X.shape
+    p_sq = 0.0
+    for f in range(d):
+        v = np.float64(X[p, f])
+        p_sq += v * v
+    for i in range(n):
+        dot = 0.0
+        for f in range(d):
+            dot += np.float64(X[p, f]) * np.float64(X[i, f])
+        dist = (-2.0 * dot + p_sq) + x_sq_norms[i]
+        out[i] = dist if dist > 0 else 0.0
+
+
+@jit
+def _weighted_potential(dist, w):
+    """``sum_i w_i dist_i`` accumulated in float64."""
+    acc = 0.0
+    for i in range(dist.shape[0]):
+        acc += np.float64(dist[i]) * np.float64(w[i])
+    return acc
+
+
+@jit
+def _try_candidates_block(X, x_sq_norms, w, closest, candT, cand_sq, start, stop, partial):
+    """Rows ``start:stop``: the potential each candidate would leave, ``partial[t]``.
+
+    ``partial[t] = sum_i w_i min(closest_i, ||x_i - cand_t||²)`` over the
+    block, with the distance in :func:`_distances_to_point`'s arithmetic.
+    Each row is read once for all L candidates, and nothing of size L x n is
+    written, so the pass stays in cache.
+    """
+    d, n_trials = candT.shape
+    value = np.empty(1, dtype=closest.dtype)  # rounds a distance to X's dtype
+    for t in range(n_trials):
+        partial[t] = 0.0
+    for i in range(start, stop):
+        wi = np.float64(w[i])
+        for t in range(n_trials):
+            dot = 0.0
+            for f in range(d):
+                dot += candT[f, t] * np.float64(X[i, f])
+            dist = (-2.0 * dot + cand_sq[t]) + x_sq_norms[i]
+            value[0] = dist if dist > 0 else 0.0
+            if closest[i] < value[0]:
+                value[0] = closest[i]
+            partial[t] += np.float64(value[0]) * wi
+
+
+@jit(parallel=True)
+def _try_candidates(X, x_sq_norms, w, closest, candT, cand_sq, n_blocks, pots):
+    """:func:`_try_candidates_block` over fixed blocks (threads), summed in block order."""
+    n_trials = candT.shape[1]
+    partial = np.zeros((n_blocks, n_trials))
+    for b in prange(n_blocks):
+        start, stop = _block_range(b, n_blocks, X.shape[0])
+        _try_candidates_block(X, x_sq_norms, w, closest, candT, cand_sq, start, stop, partial[b])
+    for t in range(n_trials):
+        acc = 0.0
+        for b in range(n_blocks):
+            acc += partial[b, t]
+        pots[t] = acc
+
+
+@jit
+def _try_candidates_serial(X, x_sq_norms, w, closest, candT, cand_sq, n_blocks, pots):
+    """:func:`_try_candidates` on one thread (same blocks, same sums)."""
+    n_trials = candT.shape[1]
+    partial = np.zeros((n_blocks, n_trials))
+    for b in range(n_blocks):
+        start, stop = _block_range(b, n_blocks, X.shape[0])
+        _try_candidates_block(X, x_sq_norms, w, closest, candT, cand_sq, start, stop, partial[b])
+    for t in range(n_trials):
+        acc = 0.0
+        for b in range(n_blocks):
+            acc += partial[b, t]
+        pots[t] = acc
+
+
+@jit(parallel=True)
+def _take_candidate(X, x_sq_norms, closest, p, n_blocks):
+    """``closest_i = min(closest_i, ||x_i - x_p||²)``: the chosen candidate joins."""
+    d = X.shape[1]
+    p_sq = 0.0
+    for f in range(d):
+        v = np.float64(X[p, f])
+        p_sq += v * v
+    for b in prange(n_blocks):
+        start, stop = _block_range(b, n_blocks, X.shape[0])
+        for i in range(start, stop):
+            dot = 0.0
+            for f in range(d):
+                dot += np.float64(X[p, f]) * np.float64(X[i, f])
+            dist = (-2.0 * dot + p_sq) + x_sq_norms[i]
+            if dist < 0:
+                dist = 0.0
+            if dist < closest[i]:
+                closest[i] = dist
+
+
+@jit
+def kmeans_plusplus_kernel(X, x_sq_norms, w, first, uniforms, centers, indices, parallel):
+    """Greedy k-means++: each new centre is the best of L sampled candidates.
+
+    With ``D_i`` the squared distance from x_i to its nearest chosen centre
+    and ``phi = sum_i w_i D_i`` the potential, each step draws L candidates
+    with probability ``w_i D_i / phi`` (inverse CDF: ``searchsorted`` of
+    ``u * phi`` in the running sum of ``w_i D_i``) and keeps the candidate
+    whose addition lowers phi the most.
+
+    Parameters
+    ----------
+    X : (n, d) IN
+    x_sq_norms : (n,) float64 IN
+        ``||x_i||²``.
+    w : (n,) IN
+    first : int
+        The first centre's index (drawn in Python with ``choice``).
+    uniforms : (k - 1, L) float64 IN
+        The uniform draws in [0, 1), drawn in Python in scikit-learn's order.
+    centers : (k, d) OUT
+    indices : (k,) int64 OUT
+    parallel : bool
+        Spread each pass over threads (same result; pays from ~1e6 L n d).
+
+    Cost: O(k L n d) time (the L candidates of a step share one pass over
+    the data, spread over threads by blocks), O(n) memory.
+    """
+    n, d = X.shape
+    k = centers.shape[0]
+    n_trials = uniforms.shape[1]
+    n_blocks = n_blocks_for_rows(n)
+    closest = np.empty(n, dtype=X.dtype)
+    running = np.empty(n, dtype=X.dtype)
+    candidates = np.empty(n_trials, dtype=np.int64)
+    candT = np.empty((d, n_trials))
+    cand_sq = np.empty(n_trials)
+    pots64 = np.empty(n_trials)
+    pots = np.empty(n_trials, dtype=X.dtype)  # potentials kept in X's precision
+
+    indices[0] = first
+    centers[0] = X[first]
+    _distances_to_point(X, x_sq_norms, first, closest)
+    pots[0] = _weighted_potential(closest, w)
+    potential = pots[0]
+    for c in range(1, k):
+        # the running sum in the data's precision, like NumPy's cumsum
+        running[0] = w[0] * closest[0]
+        for i in range(1, n):
+            running[i] = running[i - 1] + w[i] * closest[i]
+        for t in range(n_trials):
+            target = uniforms[c - 1, t] * potential
+            candidates[t] = min(np.searchsorted(running, target), n - 1)
+            cand_sq[t] = 0.0
+            for f in range(d):
+                candT[f, t] = X[candidates[t], f]
+                cand_sq[t] += candT[f, t] * candT[f, t]
+        if parallel:
+            _try_candidates(X, x_sq_norms, w, closest, candT, cand_sq, n_blocks, pots64)
+        else:
+            _try_candidates_serial(X, x_sq_norms, w, closest, candT, cand_sq, n_blocks, pots64)
+        for t in range(n_trials):
+            pots[t] = pots64[t]
+        best = np.argmin(pots)
+        potential = pots[best]
+        if parallel:
+            _take_candidate(X, x_sq_norms, closest, candidates[best], n_blocks)
+        else:
+            _distances_to_point(X, x_sq_norms, candidates[best], running)
+            for i in range(n):
+                if running[i] < closest[i]:
+                    closest[i] = running[i]
+        indices[c] = candidates[best]
+        centers[c] = X[candidates[best]]

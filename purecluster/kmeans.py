@@ -1,0 +1,893 @@
+"""k-means clustering: scikit-learn's ``KMeans``, step by step.
+
+What ``KMeans.fit`` does, in order:
+
+1. validate the parameters and the data; scale ``tol`` by the mean of the
+   per-feature variances of X;
+2. centre the data (subtract the column means: distances computed as
+   ``||c||² - 2 x·c`` lose less precision near the origin);
+3. ``n_init`` times: choose initial centres (greedy k-means++, random rows,
+   an array or a callable), then run Lloyd's algorithm (:func:`lloyd`) or its
+   accelerated exact variant (Hamerly's bounds) until the labels stop
+   changing, the centres move less than ``tol``, or ``max_iter`` is reached;
+4. keep the run with the lowest inertia (a run that only permutes the best
+   run's labels is not taken, as in scikit-learn), add the means back.
+
+The jitted loops live in ``_kmeans_kernels.py``. Randomness is drawn here,
+in Python, from the legacy ``RandomState`` in scikit-learn's order, so the
+same ``random_state`` gives the same seeds.
+"""
+
+from __future__ import annotations
+
+import numbers
+import warnings
+
+import numpy as np
+
+from . import _kmeans_kernels as K
+from ._base import BaseEstimator, ClusterMixin
+from ._jit import register_warmup
+from ._validation import (
+    Interval,
+    StrOptions,
+    check_array,
+    check_random_state,
+    check_sample_weight,
+    validate_params,
+)
+from .exceptions import ConvergenceWarning
+
+__all__ = ["KMeans", "k_means", "kmeans_plusplus", "lloyd"]
+
+# Use the multi-threaded kernels from about this much work (n k d) per
+# iteration; below it, starting the thread pool costs more than it saves.
+# (measured on a shared 2-core machine: a parallel region costs ~0.1-10 ms
+# when the cores are busy, so small problems must not start one)
+_PARALLEL_WORK = 2_000_000
+# From this many centres x features, the products x·c come from BLAS.
+_BLAS_KD = 256
+_BLAS_MIN_FEATURES = 32
+_BLAS_MIN_WORK = 20_000_000  # below it, BLAS's thread start-up dominates
+_BLAS_CHUNK_ENTRIES = 256 * 1024
+# trace_ keeps the labels of every iteration only up to this many samples.
+TRACE_LABELS_MAX_SAMPLES = 10_000
+
+
+# ---------------------------------------------------------------------------
+# stage functions on plain arrays
+# ---------------------------------------------------------------------------
+def kmeans_plusplus(
+    X,
+    n_clusters,
+    *,
+    sample_weight=None,
+    x_squared_norms=None,
+    random_state=None,
+    n_local_trials=None,
+):
+    """Choose ``n_clusters`` seeds from ``X`` with greedy k-means++.
+
+    The first seed is a sample drawn with probability proportional to its
+    weight. Each further seed is the best, by the resulting potential
+    ``sum_i w_i min_j ||x_i - c_j||²``, of ``n_local_trials`` samples drawn with
+    probability proportional to ``w_i D_i`` (``D_i``: squared distance to the
+    nearest seed so far). Same draws as ``sklearn.cluster.kmeans_plusplus``.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+    n_clusters : int
+    sample_weight : array-like of shape (n_samples,), default=None
+    x_squared_norms : array-like of shape (n_samples,), default=None
+        ``||x_i||²``, if already computed (used for float64 data only, as in
+        scikit-learn).
+    random_state : int, RandomState instance or None, default=None
+    n_local_trials : int, default=None
+        Candidates per seed; ``None`` means ``2 + int(ln(n_clusters))``.
+
+    Returns
+    -------
+    centers : ndarray of shape (n_clusters, n_features)
+    indices : ndarray of shape (n_clusters,)
+        ``X[indices] == centers``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.array([[1, 2], [1, 4], [1, 0], [10, 2], [10, 4], [10, 0]])
+    >>> centers, indices = kmeans_plusplus(X, n_clusters=2, random_state=0)
+    >>> indices
+    array([3, 2])
+    """
+    validate_params(
+        {
+            "n_clusters": n_clusters,
+            "random_state": random_state,
+            "n_local_trials": n_local_trials,
+            "sample_weight": sample_weight,
+            "x_squared_norms": x_squared_norms,
+        },
+        {
+            "n_clusters": [Interval(numbers.Integral, 1, None, closed="left")],
+            "random_state": ["random_state"],
+            "n_local_trials": [Interval(numbers.Integral, 1, None, closed="left"), None],
+            "sample_weight": ["array-like", None],
+            "x_squared_norms": ["array-like", None],
+        },
+        "kmeans_plusplus",
+    )
+    X = check_array(X)
+    sample_weight = _check_weights(sample_weight, X)
+    if X.shape[0] < n_clusters:
+        raise ValueError(f"n_samples={X.shape[0]} should be >= n_clusters={n_clusters}.")
+    if x_squared_norms is not None:
+        x_squared_norms = check_array(
+            x_squared_norms, dtype=X.dtype, ensure_2d=False, input_name="x_squared_norms"
+        )
+        if x_squared_norms.shape[0] != X.shape[0]:
+            raise ValueError(
+                f"The length of x_squared_norms {x_squared_norms.shape[0]} should "
+                f"be equal to the length of n_samples {X.shape[0]}."
+            )
+        if X.dtype != np.float64:
+            x_squared_norms = None  # float32 norms are recomputed in float64
+    random_state = check_random_state(random_state)
+    return _kmeans_plusplus(
+        X, n_clusters, sample_weight, random_state, n_local_trials, x_squared_norms
+    )
+
+
+def _check_weights(sample_weight, X):
+    """``check_sample_weight`` plus scikit-learn's refusal of all-zero weights."""
+    sample_weight = check_sample_weight(sample_weight, X)
+    if not sample_weight.any():
+        raise ValueError("Sample weights must contain at least one non-zero number.")
+    return sample_weight
+
+
+def _squared_norms64(X):
+    """``||x_i||²`` in float64 (float32 rows are upcast first, as scikit-learn does)."""
+    X64 = X if X.dtype == np.float64 else X.astype(np.float64)
+    return np.einsum("ij,ij->i", X64, X64)
+
+
+def _kmeans_plusplus(
+    X, n_clusters, sample_weight, random_state, n_local_trials=None, x_squared_norms=None
+):
+    """Greedy k-means++ on validated arrays; draws in scikit-learn's order."""
+    n_samples = X.shape[0]
+    if n_local_trials is None:
+        # Arthur and Vassilvitskii's suggestion, scikit-learn's default
+        n_local_trials = 2 + int(np.log(n_clusters))
+    if x_squared_norms is None:
+        x_squared_norms = _squared_norms64(X)
+    first = random_state.choice(n_samples, p=sample_weight / sample_weight.sum())
+    # scikit-learn draws `uniform(size=n_local_trials)` once per new centre;
+    # one call for all of them yields the same numbers in the same order.
+    uniforms = random_state.uniform(size=(n_clusters - 1) * n_local_trials)
+    uniforms = uniforms.reshape(n_clusters - 1, n_local_trials)
+    centers = np.empty((n_clusters, X.shape[1]), dtype=X.dtype)
+    indices = np.full(n_clusters, -1, dtype=np.int64)
+    n_features = X.shape[1]
+    parallel = (
+        K.n_blocks_for(n_samples) > 1 and n_samples * n_local_trials * n_features >= _PARALLEL_WORK
+    )
+    K.kmeans_plusplus_kernel(
+        X, x_squared_norms, sample_weight, int(first), uniforms, centers, indices, parallel
+    )
+    return centers, indices
+
+
+def _relocate_empty_clusters(X, sample_weight, centers_old, sums, weights, labels):
+    """Give each empty cluster one of the points farthest from their centre.
+
+    Exactly scikit-learn's rule (the same NumPy calls, so the same points are
+    chosen even among ties): the ``n_empty`` largest ``||x_i - c_{a_i}||²``,
+    via ``argpartition``, each point moving its weighted coordinates from its
+    old cluster's sums to the empty cluster's. Labels are not changed; the
+    next assignment step sees the new centres. Runs in Python: it is rare.
+    """
+    empty = np.flatnonzero(np.equal(weights, 0))
+    n_empty = empty.shape[0]
+    distances = ((X - centers_old[labels]) ** 2).sum(axis=1)
+    farthest = np.argpartition(distances, -n_empty)[: -n_empty - 1 : -1]
+    if np.max(distances) == 0:
+        return  # every point sits on its centre: nothing to move
+    for new_id, far in zip(empty, farthest, strict=True):
+        weight = sample_weight[far]
+        old_id = labels[far]
+        sums[old_id] -= X[far] * weight
+        sums[new_id] = X[far] * weight
+        weights[new_id] = weight
+        weights[old_id] -= weight
+
+
+def lloyd(
+    X,
+    centers,
+    sample_weight=None,
+    max_iter=300,
+    tol=1e-4,
+    *,
+    algorithm="lloyd",
+    verbose=False,
+    trace=False,
+):
+    """Run one k-means from the given centres: Lloyd's algorithm on plain arrays.
+
+    Each iteration assigns every point to its nearest centre and moves each
+    centre to the weighted mean of its points. It stops when no label
+    changes (then the centres cannot change either), when
+    ``sum_j ||c_j_new - c_j_old||² <= tol``, or after ``max_iter`` iterations;
+    in the last two cases the points are assigned once more, so the labels
+    always belong to the returned centres. ``KMeans.fit`` calls this on
+    centred data with ``tol`` already scaled.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features), float32 or float64
+    centers : ndarray of shape (n_clusters, n_features)
+        The initial centres (not modified).
+    sample_weight : ndarray of shape (n_samples,), default=None
+    max_iter : int, default=300
+    tol : float, default=1e-4
+        Absolute threshold on the total squared centre shift.
+    algorithm : {"lloyd", "elkan"}, default="lloyd"
+        "elkan" skips the distances that Hamerly's bounds prove useless; the
+        answer is the same.
+    verbose : bool, default=False
+    trace : bool, default=False
+        Also return a dict with every iteration's centres and inertia.
+
+    Returns
+    -------
+    labels : ndarray of shape (n_samples,), int32
+    inertia : float
+        ``sum_i w_i ||x_i - c_{label_i}||²``.
+    centers : ndarray of shape (n_clusters, n_features)
+    n_iter : int
+    trace : dict
+        Only when ``trace=True``; see ``KMeans.trace_``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.array([[0.0, 0.0], [0.0, 1.0], [5.0, 5.0], [5.0, 6.0]])
+    >>> labels, inertia, centers, n_iter = lloyd(X, X[[0, 2]])
+    >>> labels, inertia, n_iter
+    (array([0, 0, 1, 1], dtype=int32), 1.0, 2)
+    """
+    X = check_array(X)
+    centers = check_array(centers, dtype=X.dtype, input_name="centers")
+    if centers.shape[1] != X.shape[1]:
+        raise ValueError(
+            f"The shape of the initial centers {centers.shape} does not match the "
+            f"number of features of the data {X.shape[1]}."
+        )
+    sample_weight = check_sample_weight(sample_weight, X)
+    result = _single_run(
+        X, sample_weight, centers, int(max_iter), tol, algorithm == "elkan", verbose, trace
+    )
+    return result if trace else result[:4]
+
+
+def _use_parallel(n_samples, n_clusters, n_features):
+    return K.n_blocks_for(n_samples) > 1 and n_samples * n_clusters * n_features >= _PARALLEL_WORK
+
+
+def _use_blas(n_samples, n_clusters, n_features):
+    """Whether the products x·c should come from NumPy's BLAS (see ``_lloyd_assign_blas``).
+
+    Measured: the fused kernel wins up to about 16 features whatever the
+    number of centres (it tiles 4 rows x all centres); BLAS wins for long
+    dot products (many features).
+    """
+    return (
+        n_features >= _BLAS_MIN_FEATURES
+        and n_clusters * n_features >= _BLAS_KD
+        and n_samples * n_clusters * n_features >= _BLAS_MIN_WORK
+    )
+
+
+def _lloyd_assign_blas(X, w, C, labels, sums, weights, n_blocks, with_sums):
+    """:func:`K.lloyd_assign` with the products ``x·c`` computed by NumPy's BLAS.
+
+    Each block is cut into row chunks: one ``X_chunk @ C.T`` (BLAS, on its own
+    threads; the product, about 2 MB, stays in cache), then the kernel takes
+    the argmin and adds the chunk to its block's sums. Same blocks, same
+    order of the sums as the fused kernels, so the result does not depend on
+    the number of threads. (Calling BLAS from several Python threads at once
+    is not an option: OpenBLAS then serialises or oversubscribes, measured
+    40x slower here.)
+    """
+    n = X.shape[0]
+    k, d = C.shape
+    c_sq_norms = np.einsum("ij,ij->i", C, C)
+    CT = np.ascontiguousarray(C.T)  # measured 2x faster in the product than C.T
+    block_sums = np.zeros((n_blocks, k, d), dtype=X.dtype)
+    block_weights = np.zeros((n_blocks, k), dtype=X.dtype)
+    rows = max(64, _BLAS_CHUNK_ENTRIES // k)
+    products = np.empty((rows, k), dtype=X.dtype)
+    n_changed = 0
+    for b in range(n_blocks):
+        start, stop = (b * n) // n_blocks, ((b + 1) * n) // n_blocks
+        for r0 in range(start, stop, rows):
+            r1 = min(stop, r0 + rows)
+            XC = np.matmul(X[r0:r1], CT, out=products[: r1 - r0])
+            n_changed += K.assign_rows_from_products(
+                X, w, XC, r0, c_sq_norms, labels, r0, r1, block_sums[b], block_weights[b], with_sums
+            )
+    K.reduce_blocks(block_sums, block_weights, sums, weights)
+    return n_changed
+
+
+def _lloyd_step(n_samples, n_clusters, n_features):
+    """The assignment driver for this shape: BLAS products, or a fused kernel."""
+    if _use_blas(n_samples, n_clusters, n_features):
+        return _lloyd_assign_blas
+    if _use_parallel(n_samples, n_clusters, n_features):
+        return K.lloyd_assign_parallel
+    return K.lloyd_assign
+
+
+def _assign(X, sample_weight, centers, labels, n_blocks, parallel):
+    """Labels only (the final E-step, predict)."""
+    k, d = centers.shape
+    sums = np.empty((k, d), dtype=X.dtype)
+    weights = np.empty(k, dtype=X.dtype)
+    step = _lloyd_step(X.shape[0], k, d)
+    step(X, sample_weight, centers, labels, sums, weights, n_blocks, False)
+
+
+def _single_run(
+    X, sample_weight, centers_init, max_iter, tol, accelerated, verbose=False, record=False
+):
+    """One k-means run from ``centers_init``; returns labels, inertia, centers, n_iter[, trace]."""
+    n_samples, n_features = X.shape
+    n_clusters = centers_init.shape[0]
+    n_blocks = K.n_blocks_for(n_samples)
+    parallel = _use_parallel(n_samples, n_clusters, n_features)
+    inertia_of = K.inertia_parallel if parallel else K.inertia
+
+    centers = centers_init.copy()
+    centers_new = np.empty_like(centers)
+    labels = np.full(n_samples, -1, dtype=np.int32)
+    sums = np.empty_like(centers)
+    weights = np.empty(n_clusters, dtype=X.dtype)
+    center_shift = np.empty(n_clusters, dtype=X.dtype)
+    if accelerated:
+        upper = np.empty(n_samples)
+        lower = np.empty(n_samples)
+        step = K.hamerly_assign_parallel if parallel else K.hamerly_assign
+    else:
+        step = _lloyd_step(n_samples, n_clusters, n_features)
+    if record:
+        history = {
+            "centers": [centers.copy()],
+            "inertia": [],
+            "center_shift": [],
+            "labels": [] if n_samples <= TRACE_LABELS_MAX_SAMPLES else None,
+        }
+
+    strict_convergence = False
+    for i in range(max_iter):
+        if accelerated:
+            n_changed = step(
+                X,
+                sample_weight,
+                centers,
+                labels,
+                upper,
+                lower,
+                sums,
+                weights,
+                n_blocks,
+                True,
+                i == 0,
+            )
+        else:
+            n_changed = step(X, sample_weight, centers, labels, sums, weights, n_blocks, True)
+        if not weights.all():
+            _relocate_empty_clusters(X, sample_weight, centers, sums, weights, labels)
+        shift_total = K.update_centers(sums, weights, centers, centers_new, center_shift)
+        if accelerated:
+            K.hamerly_move_bounds(labels, upper, lower, center_shift)
+        if verbose or record:
+            current = float(inertia_of(X, sample_weight, centers, labels, n_blocks))
+            if verbose:
+                print(f"Iteration {i}, inertia {current}.")
+            if record:
+                history["centers"].append(centers_new.copy())
+                history["inertia"].append(current)
+                history["center_shift"].append(float(shift_total))
+                if history["labels"] is not None:
+                    history["labels"].append(labels.copy())
+        centers, centers_new = centers_new, centers
+        if n_changed == 0:
+            if verbose:
+                print(f"Converged at iteration {i}: strict convergence.")
+            strict_convergence = True
+            break
+        if shift_total <= tol:
+            if verbose:
+                print(
+                    f"Converged at iteration {i}: center shift {shift_total} within "
+                    f"tolerance {tol}."
+                )
+            break
+
+    if not strict_convergence:
+        # one more assignment, so that the labels belong to the final centres
+        if accelerated:
+            step(
+                X,
+                sample_weight,
+                centers,
+                labels,
+                upper,
+                lower,
+                sums,
+                weights,
+                n_blocks,
+                False,
+                False,
+            )
+        else:
+            step(X, sample_weight, centers, labels, sums, weights, n_blocks, False)
+    inertia = float(inertia_of(X, sample_weight, centers, labels, n_blocks))
+    if not record:
+        return labels, inertia, centers, i + 1
+    history["centers"] = np.asarray(history["centers"])
+    history["inertia"] = np.asarray(history["inertia"])
+    history["center_shift"] = np.asarray(history["center_shift"])
+    if history["labels"] is not None:
+        history["labels"] = np.asarray(history["labels"])
+    history["final_labels"] = labels.copy()
+    history["final_inertia"] = inertia
+    history["n_iter"] = i + 1
+    return labels, inertia, centers, i + 1, history
+
+
+def _tolerance(X, tol):
+    """``tol`` times the mean of the per-feature variances of X (0 stays 0)."""
+    if tol == 0:
+        return 0
+    return np.mean(np.var(X, axis=0)) * tol
+
+
+def _is_same_clustering(labels1, labels2, n_clusters):
+    """Whether ``labels1`` maps onto ``labels2`` by a relabelling (scikit-learn's test)."""
+    mapping = np.full(n_clusters, -1, dtype=np.int64)
+    for a, b in zip(labels1.tolist(), labels2.tolist(), strict=True):
+        if mapping[a] == -1:
+            mapping[a] = b
+        elif mapping[a] != b:
+            return False
+    return True
+
+
+def _is_arraylike_not_scalar(value):
+    return (
+        hasattr(value, "__len__") or hasattr(value, "shape") or hasattr(value, "__array__")
+    ) and not np.isscalar(value)
+
+
+# ---------------------------------------------------------------------------
+# the estimator
+# ---------------------------------------------------------------------------
+class KMeans(ClusterMixin, BaseEstimator):
+    """k-means clustering, with scikit-learn's parameters, attributes and answers.
+
+    Parameters
+    ----------
+    n_clusters : int, default=8
+    init : {"k-means++", "random"}, callable or array-like of shape \
+(n_clusters, n_features), default="k-means++"
+        "k-means++": greedy k-means++ seeding (``2 + int(ln k)`` candidates per
+        centre). "random": ``n_clusters`` distinct rows drawn with probability
+        proportional to their weight. An array: the initial centres. A
+        callable ``init(X, n_clusters, random_state=...)`` returning them.
+    n_init : "auto" or int, default="auto"
+        Runs from different seeds; the one with the lowest inertia is kept.
+        "auto" is 1 for "k-means++" and arrays, 10 for "random" and callables.
+    max_iter : int, default=300
+    tol : float, default=1e-4
+        The run stops when ``sum_j ||c_j_new - c_j_old||²`` is at most ``tol``
+        times the mean variance of the features.
+    verbose : int, default=0
+    random_state : int, RandomState instance or None, default=None
+    copy_x : bool, default=True
+        Accepted for compatibility. purecluster never modifies X: it centres a
+        copy, whatever the value.
+    algorithm : {"lloyd", "elkan"}, default="lloyd"
+        "lloyd": every distance, every iteration. "elkan": purecluster runs
+        Hamerly's variant of the triangle-inequality idea (one lower bound per
+        point, O(n) memory instead of Elkan's O(n k)); same answer as "lloyd".
+    trace : bool, default=False
+        Record every iteration of the winning run in ``trace_``.
+
+    Attributes
+    ----------
+    cluster_centers_ : ndarray of shape (n_clusters, n_features)
+    labels_ : ndarray of shape (n_samples,), int32
+    inertia_ : float
+        ``sum_i w_i ||x_i - c_{label_i}||²``.
+    n_iter_ : int
+    n_features_in_ : int
+    feature_names_in_ : ndarray of str
+        Only when X had string column names.
+    trace_ : dict
+        Only with ``trace=True``: ``centers`` (n_iter + 1, k, d), the initial
+        centres then the centres after each iteration; ``inertia`` (n_iter,),
+        the objective of iteration t's labels against the centres they were
+        assigned to; ``center_shift`` (n_iter,); ``labels`` (n_iter, n) when
+        n_samples <= 10000, else None; ``final_labels``, ``final_inertia``,
+        ``n_iter``, ``run`` (which of the n_init runs won). Coordinates are in
+        the units of X.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.array([[1, 2], [1, 4], [1, 0], [10, 2], [10, 4], [10, 0]])
+    >>> km = KMeans(n_clusters=2, random_state=0, n_init="auto").fit(X)
+    >>> km.labels_
+    array([1, 1, 1, 0, 0, 0], dtype=int32)
+    >>> km.cluster_centers_
+    array([[10.,  2.],
+           [ 1.,  2.]])
+    """
+
+    _parameter_constraints = {
+        "n_clusters": [Interval(numbers.Integral, 1, None, closed="left")],
+        "init": [StrOptions({"k-means++", "random"}), callable, "array-like"],
+        "n_init": [StrOptions({"auto"}), Interval(numbers.Integral, 1, None, closed="left")],
+        "max_iter": [Interval(numbers.Integral, 1, None, closed="left")],
+        "tol": [Interval(numbers.Real, 0, None, closed="left")],
+        "verbose": ["verbose"],
+        "random_state": ["random_state"],
+        "copy_x": ["boolean"],
+        "algorithm": [StrOptions({"lloyd", "elkan"})],
+        "trace": ["boolean"],
+    }
+
+    def __init__(
+        self,
+        n_clusters=8,
+        *,
+        init="k-means++",
+        n_init="auto",
+        max_iter=300,
+        tol=1e-4,
+        verbose=0,
+        random_state=None,
+        copy_x=True,
+        algorithm="lloyd",
+        trace=False,
+    ):
+        self.n_clusters = n_clusters
+        self.init = init
+        self.n_init = n_init
+        self.max_iter = max_iter
+        self.tol = tol
+        self.verbose = verbose
+        self.random_state = random_state
+        self.copy_x = copy_x
+        self.algorithm = algorithm
+        self.trace = trace
+
+    # -- checks that need the data --------------------------------------------
+    def _resolve_n_init(self):
+        if self.n_init != "auto":
+            n_init = self.n_init
+        elif isinstance(self.init, str) and self.init == "k-means++":
+            n_init = 1
+        elif isinstance(self.init, str) or callable(self.init):
+            n_init = 10  # "random" or a callable
+        else:
+            n_init = 1  # an array
+        if _is_arraylike_not_scalar(self.init) and n_init != 1:
+            warnings.warn(
+                "Explicit initial center position passed: performing only one init in "
+                f"{type(self).__name__} instead of n_init={n_init}.",
+                RuntimeWarning,
+                stacklevel=3,
+            )
+            n_init = 1
+        return n_init
+
+    def _resolve_algorithm(self):
+        if self.algorithm == "elkan" and self.n_clusters == 1:
+            warnings.warn(
+                "algorithm='elkan' doesn't make sense for a single cluster. Using 'lloyd' instead.",
+                RuntimeWarning,
+                stacklevel=3,
+            )
+            return "lloyd"
+        return self.algorithm
+
+    def _check_centers(self, X, centers):
+        if centers.shape[0] != self.n_clusters:
+            raise ValueError(
+                f"The shape of the initial centers {centers.shape} does not match the "
+                f"number of clusters {self.n_clusters}."
+            )
+        if centers.shape[1] != X.shape[1]:
+            raise ValueError(
+                f"The shape of the initial centers {centers.shape} does not match the "
+                f"number of features of the data {X.shape[1]}."
+            )
+
+    def _init_centroids(self, X, init, random_state, sample_weight, x_squared_norms):
+        """Initial centres for one run, on the centred data."""
+        n_samples = X.shape[0]
+        if isinstance(init, str) and init == "k-means++":
+            centers, _ = _kmeans_plusplus(
+                X, self.n_clusters, sample_weight, random_state, x_squared_norms=x_squared_norms
+            )
+        elif isinstance(init, str) and init == "random":
+            seeds = random_state.choice(
+                n_samples,
+                size=self.n_clusters,
+                replace=False,
+                p=sample_weight / sample_weight.sum(),
+            )
+            centers = X[seeds]
+        elif callable(init):
+            centers = init(X, self.n_clusters, random_state=random_state)
+            centers = check_array(centers, dtype=X.dtype, input_name="init")
+            self._check_centers(X, centers)
+        else:
+            centers = init
+        return centers
+
+    # -- fit -------------------------------------------------------------------
+    def fit(self, X, y=None, sample_weight=None):
+        """Compute k-means clustering.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : ignored
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the samples (also used by "k-means++" and "random"
+            seeding, not by an array or callable ``init``).
+
+        Returns
+        -------
+        self
+        """
+        self._validate_params()
+        X = self._validate_data(X)
+        n_samples = X.shape[0]
+        if n_samples < self.n_clusters:
+            raise ValueError(f"n_samples={n_samples} should be >= n_clusters={self.n_clusters}.")
+        tol = _tolerance(X, self.tol)
+        n_init = self._resolve_n_init()
+        accelerated = self._resolve_algorithm() == "elkan"
+        random_state = check_random_state(self.random_state)
+        sample_weight = _check_weights(sample_weight, X)
+
+        init = self.init
+        if _is_arraylike_not_scalar(init):
+            init = check_array(init, dtype=X.dtype, copy=True, input_name="init")
+            self._check_centers(X, init)
+
+        # Centre the data: distances then lose less precision. A new array,
+        # so the caller's X is never touched (whatever copy_x says).
+        X_mean = X.mean(axis=0)
+        X = X - X_mean
+        if not isinstance(init, str) and not callable(init):
+            init -= X_mean
+        x_squared_norms = None
+        if isinstance(init, str) and init == "k-means++":
+            x_squared_norms = _squared_norms64(X)
+
+        best_inertia = best_labels = None
+        for run in range(n_init):
+            centers_init = self._init_centroids(
+                X, init, random_state, sample_weight, x_squared_norms
+            )
+            if self.verbose:
+                print("Initialization complete")
+            result = _single_run(
+                X,
+                sample_weight,
+                centers_init,
+                self.max_iter,
+                tol,
+                accelerated,
+                self.verbose,
+                self.trace,
+            )
+            labels, inertia, centers, n_iter = result[:4]
+            # A lower inertia wins, unless the labels are the best ones
+            # permuted (then the difference is rounding, and the first stays).
+            if best_inertia is None or (
+                inertia < best_inertia
+                and not _is_same_clustering(labels, best_labels, self.n_clusters)
+            ):
+                best_labels, best_inertia = labels, inertia
+                best_centers, best_n_iter = centers, n_iter
+                if self.trace:
+                    best_trace = result[4]
+                    best_trace["run"] = run
+
+        best_centers += X_mean
+        distinct = np.unique(best_labels).shape[0]
+        if distinct < self.n_clusters:
+            warnings.warn(
+                f"Number of distinct clusters ({distinct}) found smaller than n_clusters "
+                f"({self.n_clusters}). Possibly due to duplicate points in X.",
+                ConvergenceWarning,
+                stacklevel=2,
+            )
+        self.cluster_centers_ = best_centers
+        self.labels_ = best_labels
+        self.inertia_ = best_inertia
+        self.n_iter_ = best_n_iter
+        self._n_features_out = best_centers.shape[0]
+        if self.trace:
+            best_trace["centers"] += X_mean
+            self.trace_ = best_trace
+        elif hasattr(self, "trace_"):
+            del self.trace_
+        return self
+
+    # -- using a fitted model ----------------------------------------------------
+    def _check_test_data(self, X):
+        X = self._validate_data(X, reset=False)
+        # the kernels need one dtype: compute in the centres' precision
+        return X.astype(self.cluster_centers_.dtype, copy=False)
+
+    def predict(self, X):
+        """Index of the nearest centre for each sample.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        labels : ndarray of shape (n_samples,), int32
+        """
+        X = self._check_test_data(X)
+        labels = np.zeros(X.shape[0], dtype=np.int32)
+        n_samples, n_features = X.shape
+        _assign(
+            X,
+            np.ones(n_samples, dtype=X.dtype),
+            self.cluster_centers_,
+            labels,
+            K.n_blocks_for(n_samples),
+            _use_parallel(n_samples, self.n_clusters, n_features),
+        )
+        return labels
+
+    def fit_predict(self, X, y=None, sample_weight=None):
+        """Fit, then return ``labels_``."""
+        return self.fit(X, sample_weight=sample_weight).labels_
+
+    def transform(self, X):
+        """Euclidean distance from each sample to each centre.
+
+        Returns
+        -------
+        distances : ndarray of shape (n_samples, n_clusters)
+        """
+        self._check_is_fitted("cluster_centers_")
+        dtype = np.result_type(getattr(X, "dtype", np.float64), self.cluster_centers_.dtype)
+        X = self._validate_data(X, reset=False)
+        return self._transform(X).astype(
+            np.float32 if dtype == np.float32 else np.float64, copy=False
+        )
+
+    def _transform(self, X):
+        # exact differences, in float64 (no cancellation)
+        X64 = X.astype(np.float64, copy=False)
+        C64 = self.cluster_centers_.astype(np.float64)
+        out = np.empty((X.shape[0], C64.shape[0]))
+        for j in range(C64.shape[0]):
+            diff = X64 - C64[j]
+            out[:, j] = np.sqrt(np.einsum("ij,ij->i", diff, diff))
+        return out
+
+    def fit_transform(self, X, y=None, sample_weight=None):
+        """Fit, then return the distances from each sample to each centre."""
+        self.fit(X, sample_weight=sample_weight)
+        X = self._validate_data(X, reset=False)
+        out = self._transform(X)
+        return out.astype(self.cluster_centers_.dtype, copy=False)
+
+    def score(self, X, y=None, sample_weight=None):
+        """Minus the inertia of X against the fitted centres.
+
+        Returns
+        -------
+        score : float
+        """
+        X = self._check_test_data(X)
+        sample_weight = check_sample_weight(sample_weight, X)
+        n_samples, n_features = X.shape
+        labels = np.zeros(n_samples, dtype=np.int32)
+        n_blocks = K.n_blocks_for(n_samples)
+        parallel = _use_parallel(n_samples, self.n_clusters, n_features)
+        _assign(X, sample_weight, self.cluster_centers_, labels, n_blocks, parallel)
+        inertia_of = K.inertia_parallel if parallel else K.inertia
+        return -float(inertia_of(X, sample_weight, self.cluster_centers_, labels, n_blocks))
+
+    def get_feature_names_out(self, input_features=None):
+        """``kmeans0``, ``kmeans1``, ...: the names of ``transform``'s columns."""
+        self._check_is_fitted()
+        return np.asarray([f"kmeans{i}" for i in range(self._n_features_out)], dtype=object)
+
+
+def k_means(
+    X,
+    n_clusters,
+    *,
+    sample_weight=None,
+    init="k-means++",
+    n_init="auto",
+    max_iter=300,
+    verbose=False,
+    tol=1e-4,
+    random_state=None,
+    copy_x=True,
+    algorithm="lloyd",
+    return_n_iter=False,
+):
+    """Functional form of :class:`KMeans`.
+
+    Returns
+    -------
+    centroid : ndarray of shape (n_clusters, n_features)
+    label : ndarray of shape (n_samples,)
+    inertia : float
+    best_n_iter : int
+        Only with ``return_n_iter=True``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.array([[1, 2], [1, 4], [1, 0], [10, 2], [10, 4], [10, 0]])
+    >>> centroid, label, inertia = k_means(X, n_clusters=2, random_state=0)
+    >>> inertia
+    16.0
+    """
+    validate_params({"return_n_iter": return_n_iter}, {"return_n_iter": [bool]}, "k_means")
+    est = KMeans(
+        n_clusters=n_clusters,
+        init=init,
+        n_init=n_init,
+        max_iter=max_iter,
+        verbose=verbose,
+        tol=tol,
+        random_state=random_state,
+        copy_x=copy_x,
+        algorithm=algorithm,
+    ).fit(X, sample_weight=sample_weight)
+    if return_n_iter:
+        return est.cluster_centers_, est.labels_, est.inertia_, est.n_iter_
+    return est.cluster_centers_, est.labels_, est.inertia_
+
+
+@register_warmup("kmeans")
+def _warmup(dtype):
+    """Compile the kernels for ``dtype`` on tiny data (serial and parallel drivers)."""
+    rng = np.random.RandomState(0)
+    X = rng.rand(40, 2).astype(dtype)
+    for algorithm in ("lloyd", "elkan"):
+        KMeans(3, n_init=1, random_state=0, algorithm=algorithm).fit(X).predict(X)
+    KMeans(3, init="random", n_init=1, random_state=0).fit(X)
+    w = np.ones(X.shape[0], dtype=X.dtype)
+    labels = np.zeros(X.shape[0], dtype=np.int32)
+    C = X[:3].copy()
+    sums = np.empty_like(C)
+    weights = np.empty(3, dtype=X.dtype)
+    K.lloyd_assign_parallel(X, w, C, labels, sums, weights, 2, True)
+    K.inertia_parallel(X, w, C, labels, 2)
+    centers, indices = np.empty_like(C), np.empty(3, dtype=np.int64)
+    K.kmeans_plusplus_kernel(X, np.ones(40), w, 0, np.zeros((2, 2)), centers, indices, True)
+    up, lo = np.zeros(40), np.zeros(40)
+    K.hamerly_assign_parallel(X, w, C, labels, up, lo, sums, weights, 2, True, True)

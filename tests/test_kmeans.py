@@ -1,0 +1,596 @@
+"""KMeans against scikit-learn 1.9 (the oracle), plus invariants and bad input.
+
+Tolerances: labels and n_iter_ must be equal; centres and inertia agree
+within 1e-10 relative for float64 (scikit-learn sums with BLAS and OpenMP in
+another order, so the last bits differ) and 1e-5 for float32 (its sums are
+in float32 too). Centres are compared relative to the largest coordinate, so
+that coordinates that are zero do not blow up a relative error.
+"""
+
+import pickle
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from purecluster import KMeans, k_means, kmeans_plusplus
+from purecluster._jit import num_threads
+from purecluster.exceptions import ConvergenceWarning, NotFittedError
+from purecluster.kmeans import lloyd
+
+sk_cluster = pytest.importorskip("sklearn.cluster")
+threadpoolctl = pytest.importorskip("threadpoolctl")
+
+
+def oracle():
+    """scikit-learn on one OpenMP/BLAS thread: same answers, and no spinning
+    thread pool fighting for a shared machine's cores."""
+    return threadpoolctl.threadpool_limits(limits=1)
+
+
+RTOL = {np.float64: 1e-10, np.float32: 1e-5}
+SEMINAR_INIT = np.asarray([[2, 2], [1, 1], [3, 3], [4, 4], [5, 5]])
+
+
+# ---------------------------------------------------------------------------
+# data
+# ---------------------------------------------------------------------------
+def _seminar():
+    try:
+        from purecluster.datasets import seminar_datasets
+
+        return seminar_datasets()
+    except ImportError:  # until the datasets land on main
+        from sklearn import datasets
+
+        n, rs = 500, 12345
+        return [
+            (
+                "merce",
+                datasets.make_classification(
+                    n_samples=n,
+                    n_features=2,
+                    n_redundant=0,
+                    n_informative=2,
+                    n_clusters_per_class=1,
+                    n_classes=3,
+                    class_sep=2,
+                    random_state=rs,
+                ),
+            ),
+            (
+                "blobs",
+                datasets.make_blobs(
+                    n_samples=n, n_features=2, centers=5, cluster_std=1.5, random_state=rs
+                ),
+            ),
+            ("moons", datasets.make_moons(n_samples=n, noise=0.1, random_state=rs)),
+            ("circles", datasets.make_circles(n_samples=n, factor=0.1, noise=0.1, random_state=rs)),
+            ("none", (np.random.RandomState(rs).rand(n, 2), np.zeros(n))),
+        ]
+
+
+@pytest.fixture(scope="module")
+def seminar():
+    return _seminar()
+
+
+@pytest.fixture(scope="module")
+def blobs(seminar):
+    return dict(seminar)["blobs"][0]
+
+
+@pytest.fixture(scope="module")
+def digits():
+    try:
+        from purecluster.datasets import load_digits
+    except ImportError:
+        from sklearn.datasets import load_digits
+    return load_digits().data
+
+
+def assert_same_fit(ours, theirs, dtype=np.float64):
+    """Same partition and iterations; centres and inertia within the dtype's tolerance."""
+    np.testing.assert_array_equal(ours.labels_, theirs.labels_)
+    assert ours.n_iter_ == theirs.n_iter_
+    assert ours.cluster_centers_.dtype == theirs.cluster_centers_.dtype
+    scale = np.abs(theirs.cluster_centers_).max()
+    np.testing.assert_allclose(
+        ours.cluster_centers_, theirs.cluster_centers_, rtol=0, atol=RTOL[dtype] * scale
+    )
+    np.testing.assert_allclose(ours.inertia_, theirs.inertia_, rtol=RTOL[dtype])
+    assert isinstance(ours.inertia_, float)
+
+
+def fit_both(X, sample_weight=None, **params):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ours = KMeans(**params).fit(X, sample_weight=sample_weight)
+        with oracle():
+            theirs = sk_cluster.KMeans(**params).fit(X, sample_weight=sample_weight)
+    return ours, theirs
+
+
+# ---------------------------------------------------------------------------
+# parity on the seminar's cells
+# ---------------------------------------------------------------------------
+@pytest.mark.parametrize("algorithm", ["lloyd", "elkan"])
+def test_seminar_blobs_cell(blobs, dtype, algorithm):
+    X = blobs.astype(dtype)
+    ours, theirs = fit_both(
+        X,
+        n_clusters=5,
+        max_iter=100,
+        init="random",
+        n_init=10,
+        random_state=10,
+        algorithm=algorithm,
+    )
+    assert_same_fit(ours, theirs, dtype)
+    np.testing.assert_array_equal(ours.predict(X), theirs.predict(X))
+
+
+def test_seminar_five_dataset_grid(seminar, dtype):
+    for (_name, (X, _)), k in zip(seminar, [3, 5, 2, 2, 2], strict=True):
+        ours, theirs = fit_both(
+            X.astype(dtype), n_clusters=k, max_iter=300, init="random", random_state=12345, n_init=1
+        )
+        assert_same_fit(ours, theirs, dtype)
+
+
+def test_seminar_fixed_init_iterations(blobs, dtype):
+    X = blobs.astype(dtype)
+    for max_iter in range(1, 10):
+        ours, theirs = fit_both(
+            X, n_clusters=5, max_iter=max_iter, init=SEMINAR_INIT, random_state=12345, n_init=1
+        )
+        assert_same_fit(ours, theirs, dtype)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        dict(n_clusters=10, n_init=10, random_state=12345),
+        dict(n_clusters=10, random_state=0),
+        dict(n_clusters=10, n_init=3, random_state=7, algorithm="elkan"),
+    ],
+    ids=["seminar-cell", "kmeans++", "elkan"],
+)
+def test_digits(digits, dtype, params):
+    ours, theirs = fit_both(digits.astype(dtype), **params)
+    assert_same_fit(ours, theirs, dtype)
+
+
+def test_digits_sample_weight(digits):
+    w = np.random.RandomState(0).uniform(0.1, 3, size=digits.shape[0])
+    for init in ("k-means++", "random"):
+        ours, theirs = fit_both(
+            digits, sample_weight=w, n_clusters=8, init=init, n_init=2, random_state=3
+        )
+        assert_same_fit(ours, theirs)
+
+
+def test_predict_transform_score_match(blobs, dtype):
+    X = blobs.astype(dtype)
+    ours, theirs = fit_both(X, n_clusters=4, random_state=0)
+    Z = np.random.RandomState(1).normal(scale=8, size=(50, 2)).astype(dtype)
+    w = np.random.RandomState(2).rand(50).astype(dtype)
+    np.testing.assert_array_equal(ours.predict(Z), theirs.predict(Z))
+    dist = ours.transform(Z)
+    assert dist.dtype == dtype
+    np.testing.assert_allclose(
+        dist, theirs.transform(Z), rtol=1e-5 if dtype == np.float32 else 1e-7, atol=1e-6
+    )
+    np.testing.assert_allclose(
+        ours.score(Z, sample_weight=w), theirs.score(Z, sample_weight=w), rtol=RTOL[dtype]
+    )
+    np.testing.assert_allclose(ours.fit_transform(X), theirs.fit_transform(X), rtol=1e-5, atol=1e-6)
+    assert list(ours.get_feature_names_out()) == list(theirs.get_feature_names_out())
+
+
+def test_k_means_function(blobs):
+    ours = k_means(blobs, 3, random_state=1, return_n_iter=True)
+    theirs = sk_cluster.k_means(blobs, 3, random_state=1, return_n_iter=True)
+    np.testing.assert_array_equal(ours[1], theirs[1])
+    np.testing.assert_allclose(ours[0], theirs[0], rtol=1e-10)
+    np.testing.assert_allclose(ours[2], theirs[2], rtol=1e-10)
+    assert ours[3] == theirs[3]
+    assert len(k_means(blobs, 3, random_state=1)) == 3
+
+
+# ---------------------------------------------------------------------------
+# k-means++ seeding: the same draws, and the stream left where scikit-learn leaves it
+# ---------------------------------------------------------------------------
+@pytest.mark.parametrize("seed", [0, 12345])
+@pytest.mark.parametrize("n_clusters, n_local_trials", [(1, None), (10, None), (25, 1)])
+def test_kmeans_plusplus_draws(digits, dtype, seed, n_clusters, n_local_trials):
+    X = digits[:600].astype(dtype)
+    w = np.random.RandomState(seed).uniform(0.5, 2, size=X.shape[0])
+    ours_rs, theirs_rs = np.random.RandomState(seed), np.random.RandomState(seed)
+    c1, i1 = kmeans_plusplus(
+        X, n_clusters, sample_weight=w, random_state=ours_rs, n_local_trials=n_local_trials
+    )
+    with oracle():
+        c2, i2 = sk_cluster.kmeans_plusplus(
+            X, n_clusters, sample_weight=w, random_state=theirs_rs, n_local_trials=n_local_trials
+        )
+    np.testing.assert_array_equal(i1, i2)
+    np.testing.assert_array_equal(c1, c2)
+    assert c1.dtype == c2.dtype and i1.dtype == i2.dtype
+    # the caller's generator continues identically (GaussianMixture relies on it)
+    assert ours_rs.randint(2**31) == theirs_rs.randint(2**31)
+
+
+def test_kmeans_plusplus_with_norms(blobs):
+    norms = (blobs**2).sum(axis=1)
+    c1, i1 = kmeans_plusplus(blobs, 5, x_squared_norms=norms, random_state=4)
+    c2, i2 = sk_cluster.kmeans_plusplus(blobs, 5, x_squared_norms=norms, random_state=4)
+    np.testing.assert_array_equal(i1, i2)
+    with pytest.raises(ValueError, match="length of x_squared_norms"):
+        kmeans_plusplus(blobs, 5, x_squared_norms=norms[:-1])
+
+
+@pytest.mark.tiny
+def test_kmeans_plusplus_sklearn_doc_example():
+    X = np.array([[1, 2], [1, 4], [1, 0], [10, 2], [10, 4], [10, 0]])
+    centers, indices = kmeans_plusplus(X, n_clusters=2, random_state=0)
+    np.testing.assert_array_equal(indices, [3, 2])
+    np.testing.assert_array_equal(centers, [[10, 2], [1, 0]])
+
+
+def test_gaussian_mixture_style_call(blobs):
+    """KMeans(n_init=1, random_state=<RandomState>) as GaussianMixture calls it."""
+    rs1, rs2 = np.random.RandomState(5), np.random.RandomState(5)
+    ours = KMeans(4, n_init=1, random_state=rs1).fit(blobs).labels_
+    theirs = sk_cluster.KMeans(4, n_init=1, random_state=rs2).fit(blobs).labels_
+    np.testing.assert_array_equal(ours, theirs)
+    assert rs1.rand() == rs2.rand()
+
+
+# ---------------------------------------------------------------------------
+# hypothesis: random shapes, weights, inits and algorithms
+# ---------------------------------------------------------------------------
+@settings(max_examples=20, deadline=None)
+@given(
+    seed=st.integers(0, 2**31 - 1),
+    n_samples=st.integers(8, 80),
+    n_features=st.integers(1, 6),
+    n_clusters=st.integers(1, 6),
+    init=st.sampled_from(["k-means++", "random"]),
+    n_init=st.integers(1, 3),
+    algorithm=st.sampled_from(["lloyd", "elkan"]),
+    weighted=st.booleans(),
+    float32=st.booleans(),
+)
+def test_hypothesis_parity(
+    seed, n_samples, n_features, n_clusters, init, n_init, algorithm, weighted, float32
+):
+    rng = np.random.RandomState(seed)
+    n_clusters = min(n_clusters, n_samples)
+    # a Gaussian mixture with random spreads: continuous values, so no exact ties
+    centres = rng.normal(scale=5, size=(n_clusters, n_features))
+    X = centres[rng.randint(n_clusters, size=n_samples)] + rng.normal(
+        scale=rng.uniform(0.3, 3), size=(n_samples, n_features)
+    )
+    dtype = np.float32 if float32 else np.float64
+    X = X.astype(dtype)
+    w = rng.uniform(0.2, 5, size=n_samples) if weighted else None
+    ours, theirs = fit_both(
+        X,
+        sample_weight=w,
+        n_clusters=n_clusters,
+        init=init,
+        n_init=n_init,
+        random_state=seed,
+        algorithm=algorithm,
+        tol=rng.choice([0.0, 1e-4, 1e-2]),
+    )
+    assert_same_fit(ours, theirs, dtype)
+
+
+# ---------------------------------------------------------------------------
+# empty clusters, toy cases, warnings
+# ---------------------------------------------------------------------------
+@pytest.mark.tiny
+@pytest.mark.parametrize("algorithm", ["lloyd", "elkan"])
+def test_empty_cluster_relocated_like_sklearn(algorithm):
+    X = np.array([[0, 0], [0.5, 0], [0.5, 1], [1, 1]])
+    init = np.array([[0.5, 0.5], [3, 3]])
+    ours, theirs = fit_both(X, n_clusters=2, n_init=1, init=init, algorithm=algorithm)
+    assert ours.n_iter_ == 3 and ours.inertia_ == pytest.approx(0.25)
+    assert_same_fit(ours, theirs)
+
+
+@pytest.mark.tiny
+def test_empty_cluster_relocated_with_weights():
+    X = np.array([[-1.0], [1.0]])
+    km = KMeans(n_clusters=2, init=np.array([[-1.0], [10.0]]), n_init=1)
+    km.fit(X, sample_weight=[1.9, 0.1])
+    assert len(set(km.labels_)) == 2
+    np.testing.assert_allclose(km.cluster_centers_, [[-1], [1]])
+
+
+@pytest.mark.tiny
+def test_weighted_toy_inertia():
+    # two points of weight 1 and 3 on a line, one centre: inertia by hand
+    X = np.array([[0.0], [1.0], [10.0], [11.0]])
+    w = np.array([1.0, 3.0, 1.0, 1.0])
+    km = KMeans(2, init=np.array([[0.0], [10.0]]), n_init=1).fit(X, sample_weight=w)
+    # centres 0.75 and 10.5: 1*0.75² + 3*0.25² + 2*0.5² = 0.5625 + 0.1875 + 0.5
+    assert km.inertia_ == pytest.approx(1.25)
+    np.testing.assert_allclose(km.cluster_centers_, [[0.75], [10.5]])
+
+
+def test_weights_equal_repeats(blobs):
+    w = np.random.RandomState(0).randint(1, 4, size=blobs.shape[0])
+    init = blobs[:4]
+    a = KMeans(4, init=init, n_init=1, tol=0).fit(blobs, sample_weight=w)
+    b = KMeans(4, init=init, n_init=1, tol=0).fit(np.repeat(blobs, w, axis=0))
+    np.testing.assert_allclose(a.cluster_centers_, b.cluster_centers_, rtol=1e-10)
+    np.testing.assert_allclose(a.inertia_, b.inertia_, rtol=1e-10)
+
+
+@pytest.mark.tiny
+def test_duplicate_points_warn():
+    X = np.array([[0.0, 0.0]] * 5 + [[1.0, 1.0]] * 5)
+    with pytest.warns(
+        ConvergenceWarning,
+        match=r"Number of distinct clusters \(2\) found "
+        r"smaller than n_clusters \(3\)",
+    ):
+        KMeans(3, random_state=0).fit(X)
+
+
+@pytest.mark.tiny
+def test_explicit_init_with_n_init_warns():
+    X = np.arange(20.0).reshape(10, 2)
+    with pytest.warns(
+        RuntimeWarning, match="performing only one init in KMeans instead of n_init=3"
+    ):
+        KMeans(2, init=X[:2], n_init=3).fit(X)
+
+
+@pytest.mark.tiny
+def test_elkan_single_cluster_falls_back():
+    X = np.arange(20.0).reshape(10, 2)
+    with pytest.warns(RuntimeWarning, match="doesn't make sense for a single cluster"):
+        km = KMeans(1, algorithm="elkan", n_init=1).fit(X)
+    np.testing.assert_allclose(km.cluster_centers_, [X.mean(axis=0)])
+
+
+@pytest.mark.tiny
+def test_n_init_auto_and_callable_init():
+    X = np.random.RandomState(0).rand(30, 2)
+    calls = []
+
+    def init(X, n_clusters, random_state):
+        calls.append(1)
+        return X[random_state.choice(X.shape[0], n_clusters, replace=False)]
+
+    KMeans(3, init=init, random_state=0).fit(X)
+    assert len(calls) == 10  # 'auto' is 10 runs for a callable
+    ours, theirs = fit_both(X, n_clusters=3, init=init, random_state=0)
+    assert_same_fit(ours, theirs)
+
+
+def test_verbose_prints(capsys, blobs):
+    KMeans(3, random_state=0, verbose=1).fit(blobs)
+    out = capsys.readouterr().out
+    assert "Initialization complete" in out and "Iteration 0, inertia" in out
+    assert "Converged at iteration" in out
+
+
+# ---------------------------------------------------------------------------
+# invariants
+# ---------------------------------------------------------------------------
+@pytest.mark.tiny
+def test_inputs_not_mutated():
+    rng = np.random.RandomState(0)
+    X = rng.rand(30, 3)
+    w = rng.rand(30) + 0.5
+    init = X[:3].copy()
+    X0, w0, init0 = X.copy(), w.copy(), init.copy()
+    for copy_x in (True, False):
+        KMeans(3, init=init, n_init=1, copy_x=copy_x).fit(X, sample_weight=w)
+        KMeans(3, random_state=0, copy_x=copy_x).fit(X, sample_weight=w)
+    np.testing.assert_array_equal(X, X0)
+    np.testing.assert_array_equal(w, w0)
+    np.testing.assert_array_equal(init, init0)
+
+
+@pytest.mark.tiny
+def test_float32_stays_float32():
+    X = np.random.RandomState(0).rand(30, 2).astype(np.float32)
+    km = KMeans(3, random_state=0).fit(X)
+    assert km.cluster_centers_.dtype == np.float32
+    assert km.labels_.dtype == np.int32
+    assert km.transform(X).dtype == np.float32
+    assert km.fit_transform(X).dtype == np.float32
+    centers, indices = kmeans_plusplus(X, 3, random_state=0)
+    assert centers.dtype == np.float32 and indices.dtype == np.int64
+
+
+@pytest.mark.parametrize(
+    "algorithm, n_features",
+    [("lloyd", 4), ("elkan", 4), ("lloyd", 40)],
+    ids=["fused-kernel", "hamerly", "blas-products"],
+)
+def test_one_and_two_threads_bit_identical(algorithm, n_features):
+    # large enough for the parallel kernels (several blocks, n k d >= 2e6;
+    # with 40 features the products come from BLAS and k-means++ is parallel)
+    rng = np.random.RandomState(0)
+    X = rng.rand(30_000, n_features)
+    w = rng.rand(30_000) + 0.5
+    results = []
+    for threads in (1, 2):
+        with num_threads(threads):
+            km = KMeans(20, random_state=0, algorithm=algorithm, max_iter=6)
+            km.fit(X, sample_weight=w)
+            results.append(
+                (km.labels_, km.cluster_centers_, km.inertia_, km.predict(X), km.score(X))
+            )
+    for a, b in zip(*results, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_lloyd_and_elkan_agree(digits):
+    a = KMeans(10, random_state=2, n_init=2, algorithm="lloyd").fit(digits)
+    b = KMeans(10, random_state=2, n_init=2, algorithm="elkan").fit(digits)
+    np.testing.assert_array_equal(a.labels_, b.labels_)
+    np.testing.assert_array_equal(a.cluster_centers_, b.cluster_centers_)
+    assert a.n_iter_ == b.n_iter_
+
+
+@pytest.mark.tiny
+def test_pickle_roundtrip():
+    X = np.random.RandomState(0).rand(30, 2)
+    km = KMeans(3, random_state=0).fit(X)
+    again = pickle.loads(pickle.dumps(km))
+    np.testing.assert_array_equal(again.predict(X), km.predict(X))
+    np.testing.assert_array_equal(again.cluster_centers_, km.cluster_centers_)
+
+
+# ---------------------------------------------------------------------------
+# trace and the stage function
+# ---------------------------------------------------------------------------
+def test_trace_replays_the_seminar_animation(blobs):
+    km = KMeans(5, init=SEMINAR_INIT, n_init=1, max_iter=9, trace=True).fit(blobs)
+    trace = km.trace_
+    assert trace["centers"].shape == (km.n_iter_ + 1, 5, 2)
+    assert trace["labels"].shape == (km.n_iter_, blobs.shape[0])
+    np.testing.assert_allclose(trace["centers"][0], SEMINAR_INIT)
+    for frame in range(1, km.n_iter_ + 1):
+        step = KMeans(5, init=SEMINAR_INIT, n_init=1, max_iter=frame).fit(blobs)
+        np.testing.assert_allclose(
+            trace["centers"][frame], step.cluster_centers_, rtol=1e-12, atol=1e-12
+        )
+    # the objective never increases
+    assert np.all(np.diff(trace["inertia"]) <= 1e-9 * trace["inertia"][0])
+    np.testing.assert_array_equal(trace["final_labels"], km.labels_)
+    assert trace["final_inertia"] == km.inertia_ and trace["run"] == 0
+    assert not hasattr(KMeans(5, random_state=0).fit(blobs), "trace_")
+
+
+def test_trace_keeps_the_winning_run(blobs):
+    km = KMeans(5, init="random", n_init=10, max_iter=100, random_state=10, trace=True).fit(blobs)
+    assert km.trace_["n_iter"] == km.n_iter_
+    np.testing.assert_allclose(km.trace_["centers"][-1], km.cluster_centers_)
+
+
+@pytest.mark.tiny
+@pytest.mark.parametrize("algorithm", ["lloyd", "elkan"])
+def test_lloyd_stage_function(algorithm):
+    rng = np.random.RandomState(0)
+    X = np.vstack([rng.normal(0, 1, (10, 2)), rng.normal(6, 1, (10, 2))])
+    labels, inertia, centers, n_iter = lloyd(X, X[[0, 15]], max_iter=50, tol=0, algorithm=algorithm)
+    km = KMeans(2, init=X[[0, 15]], n_init=1, tol=0).fit(X)
+    np.testing.assert_array_equal(labels, km.labels_)
+    np.testing.assert_allclose(centers, km.cluster_centers_, rtol=1e-12)
+    assert n_iter == km.n_iter_ and inertia == pytest.approx(km.inertia_, rel=1e-12)
+    *_, trace = lloyd(X, X[[0, 15]], trace=True)
+    assert trace["centers"].shape[0] == trace["n_iter"] + 1
+
+
+# ---------------------------------------------------------------------------
+# bad input
+# ---------------------------------------------------------------------------
+BAD_PARAMS = [
+    (dict(n_clusters=0), "'n_clusters' parameter of KMeans must be an int in the range"),
+    (dict(max_iter=0), "'max_iter' parameter of KMeans must be an int in the range"),
+    (dict(tol=-1.0), "'tol' parameter of KMeans must be a float in the range"),
+    (dict(n_init=0), "'n_init' parameter of KMeans must be"),
+    (dict(algorithm="full"), "'algorithm' parameter of KMeans must be a str among"),
+    (dict(init="kmeans"), "'init' parameter of KMeans must be"),
+]
+
+
+@pytest.mark.tiny
+@pytest.mark.parametrize("params, message", BAD_PARAMS)
+def test_bad_parameters(params, message):
+    X = np.arange(20.0).reshape(10, 2)
+    with pytest.raises(ValueError, match=message):
+        KMeans(**params).fit(X)
+
+
+@pytest.mark.tiny
+def test_bad_data():
+    X = np.arange(20.0).reshape(10, 2)
+    with pytest.raises(ValueError, match="n_samples=10 should be >= n_clusters=11"):
+        KMeans(11).fit(X)
+    with pytest.raises(
+        ValueError,
+        match=r"initial centers \(2, 2\) does not match the "
+        "number of clusters 3",
+    ):
+        KMeans(3, init=X[:2]).fit(X)
+    with pytest.raises(
+        ValueError,
+        match=r"initial centers \(3, 1\) does not match the "
+        "number of features of the data 2",
+    ):
+        KMeans(3, init=np.zeros((3, 1))).fit(X)
+    with pytest.raises(ValueError, match="Negative values in data passed to sample_weight"):
+        KMeans(2).fit(X, sample_weight=-np.ones(10))
+    with pytest.raises(ValueError, match=r"sample_weight.shape == \(9,\), expected \(10,\)"):
+        KMeans(2).fit(X, sample_weight=np.ones(9))
+    with pytest.raises(ValueError, match="at least one non-zero"):
+        KMeans(2).fit(X, sample_weight=np.zeros(10))
+    for bad, message in ((np.nan, "NaN"), (np.inf, "infinity")):
+        Y = X.copy()
+        Y[3, 1] = bad
+        with pytest.raises(ValueError, match=message):
+            KMeans(2).fit(Y)
+    with pytest.raises(NotFittedError, match="not fitted yet"):
+        KMeans(2).predict(X)
+    km = KMeans(2, random_state=0).fit(X)
+    for method in (km.predict, km.transform, km.score):
+        with pytest.raises(ValueError, match="X has 3 features, but KMeans is expecting 2"):
+            method(np.zeros((4, 3)))
+
+
+@pytest.mark.tiny
+def test_mixed_dtypes_at_predict():
+    X = np.random.RandomState(0).rand(30, 2)
+    km = KMeans(3, random_state=0).fit(X)
+    np.testing.assert_array_equal(
+        km.predict(X.astype(np.float32)), km.predict(X.astype(np.float32).astype(np.float64))
+    )
+
+
+# ---------------------------------------------------------------------------
+# the contract: scikit-learn's checks, and life without the oracles
+# ---------------------------------------------------------------------------
+def test_check_estimator():
+    from sklearn.utils.estimator_checks import check_estimator
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        check_estimator(
+            KMeans(),
+            expected_failed_checks={
+                # also an expected failure for scikit-learn's own KMeans: a
+                # weight of 2 is not two copies once the seeds are random
+                "check_sample_weight_equivalence_on_dense_data": "sample_weight is not equivalent to removing/repeating samples.",
+            },
+        )
+
+
+def test_runs_without_sklearn_and_scipy(run_without_oracles):
+    result = run_without_oracles(
+        """
+        import numpy as np
+        from purecluster import KMeans, kmeans_plusplus
+        X = np.random.RandomState(0).rand(300, 3)
+        for algorithm in ("lloyd", "elkan"):
+            km = KMeans(4, random_state=0, algorithm=algorithm, n_init=2).fit(X)
+            assert km.predict(X).shape == (300,)
+            assert km.transform(X).shape == (300, 4)
+        kmeans_plusplus(X, 4, random_state=0)
+        print("ok")
+        import scipy
+        """
+    )
+    assert "ok" in result.stdout, result.stderr
+    assert "scipy is blocked in this test" in result.stderr, result.stderr
