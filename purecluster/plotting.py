@@ -30,12 +30,16 @@ __all__ = [
     "NOISE_COLOR",
     "SEMINAR_CMAP",
     "SEMINAR_COLORS",
+    "animate_dbscan",
+    "animate_kmeans",
     "label_colors",
     "plot_cluster_members",
     "plot_clusters",
     "plot_confusion_matrix",
     "plot_datasets",
+    "plot_dbscan_roles",
     "plot_image_grid",
+    "plot_kmeans_trace",
     "scatter",
     "scatter_with_centroids",
 ]
@@ -363,3 +367,252 @@ def plot_cluster_members(
         np.asarray(images)[chosen], titles=[str(i) for i in chosen], figsize=figsize
     )
     return fig, axes, chosen
+
+
+# ---------------------------------------------------------------------------
+# internals, drawn from recorded traces
+# ---------------------------------------------------------------------------
+def _animation(fig, draw, n_frames, interval):
+    """A FuncAnimation calling ``draw(frame)``; saves as GIF with Pillow, shows in Jupyter."""
+    from matplotlib.animation import FuncAnimation
+
+    return FuncAnimation(
+        fig,
+        draw,
+        frames=n_frames,
+        interval=interval,
+        repeat=False,
+        blit=False,
+        cache_frame_data=False,
+    )
+
+
+def _nearest(points, centers):
+    """Index of the nearest centre for each point (for display only, not fitting)."""
+    d2 = ((points[:, None, :] - centers[None, :, :]) ** 2).sum(axis=2)
+    return d2.argmin(axis=1)
+
+
+def _voronoi_image(ax, centers, xlim, ylim, resolution=200):
+    """Shade the plane by nearest centre: the Voronoi regions of ``centers``."""
+    xs = np.linspace(xlim[0], xlim[1], resolution)
+    ys = np.linspace(ylim[0], ylim[1], resolution)
+    grid = np.stack(np.meshgrid(xs, ys), axis=-1).reshape(-1, 2)
+    region = _nearest(grid, np.asarray(centers)[:, :2]).reshape(resolution, resolution)
+    colors = label_colors(region.ravel()).reshape(resolution, resolution, 4)
+    colors[..., 3] = 0.15
+    return ax.imshow(
+        colors,
+        extent=(xlim[0], xlim[1], ylim[0], ylim[1]),
+        origin="lower",
+        aspect="auto",
+        zorder=0,
+    )
+
+
+def _limits(X, pad=0.05):
+    low, high = X[:, :2].min(axis=0), X[:, :2].max(axis=0)
+    span = np.where(high > low, high - low, 1.0)
+    return (low[0] - pad * span[0], high[0] + pad * span[0]), (
+        low[1] - pad * span[1],
+        high[1] + pad * span[1],
+    )
+
+
+def _kmeans_labels_at(X, trace, t):
+    """Labels of iteration ``t`` (assignments to ``centers[t]``), from the trace when recorded."""
+    n_iter = len(trace["inertia"])
+    if t >= n_iter:
+        return np.asarray(trace["final_labels"])
+    if trace.get("labels") is not None:
+        return np.asarray(trace["labels"][t])
+    return _nearest(np.asarray(X)[:, :2], np.asarray(trace["centers"][t])[:, :2])
+
+
+def plot_kmeans_trace(X, trace, *, ax=None, voronoi=True, figsize=(7, 5)):
+    """Where k-means' centroids went: their paths over the iterations, on the final clusters.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, 2)
+    trace : dict
+        ``KMeans(trace=True).fit(X).trace_``.
+    ax : Axes or None
+    voronoi : bool, default=True
+        Shade the Voronoi regions of the final centres.
+
+    Returns
+    -------
+    dict of artists: ``points``, ``paths`` (one Line2D per centroid),
+    ``centroids``, and ``regions`` (or None).
+    """
+    X = np.asarray(X)
+    ax = _axes(ax, figsize=figsize)
+    centers = np.asarray(trace["centers"])
+    xlim, ylim = _limits(np.vstack([X[:, :2], centers.reshape(-1, centers.shape[-1])[:, :2]]))
+    regions = _voronoi_image(ax, centers[-1], xlim, ylim) if voronoi else None
+    points = scatter(X, trace["final_labels"], ax=ax, s=10)
+    paths = []
+    for k in range(centers.shape[1]):
+        (line,) = ax.plot(
+            centers[:, k, 0], centers[:, k, 1], "-o", color="black", markersize=3, lw=1, zorder=4
+        )
+        paths.append(line)
+    centroids = ax.scatter(
+        centers[-1, :, 0],
+        centers[-1, :, 1],
+        marker="o",
+        s=80,
+        color="white",
+        linewidth=3,
+        edgecolors="black",
+        zorder=5,
+    )
+    ax.set_xlim(xlim)
+    ax.set_ylim(ylim)
+    ax.set_title(
+        f"k-means: {len(trace['inertia'])} iterations, inertia {trace['final_inertia']:.4g}"
+    )
+    return {"points": points, "paths": paths, "centroids": centroids, "regions": regions}
+
+
+def animate_kmeans(X, trace, *, interval=600, voronoi=True, figsize=(7, 5)):
+    """One frame per k-means iteration, drawn from ``trace_`` (no refitting).
+
+    Frame ``t`` shows the centres after ``t`` updates, the points coloured by
+    the cluster they are assigned to at that moment, the Voronoi regions of
+    those centres and the centroids' paths so far. The last frame shows the
+    final labels.
+
+    Returns
+    -------
+    matplotlib.animation.FuncAnimation
+        ``ani.save("kmeans.gif", writer="pillow")``, or ``ani.to_jshtml()`` in Jupyter.
+    """
+    X = np.asarray(X)
+    centers = np.asarray(trace["centers"])
+    n_frames = centers.shape[0]
+    fig, ax = plt.subplots(figsize=figsize)
+    xlim, ylim = _limits(np.vstack([X[:, :2], centers.reshape(-1, centers.shape[-1])[:, :2]]))
+    points = scatter(X, _kmeans_labels_at(X, trace, 0), ax=ax, s=10)
+    paths = [
+        ax.plot([], [], "-o", color="black", markersize=3, lw=1, zorder=4)[0]
+        for _ in range(centers.shape[1])
+    ]
+    centroids = ax.scatter(
+        centers[0, :, 0],
+        centers[0, :, 1],
+        marker="o",
+        s=80,
+        color="white",
+        linewidth=3,
+        edgecolors="black",
+        zorder=5,
+    )
+    ax.set_xlim(xlim)
+    ax.set_ylim(ylim)
+    state = {"regions": None}
+
+    def draw(t):
+        if voronoi:
+            if state["regions"] is not None:
+                state["regions"].remove()
+            state["regions"] = _voronoi_image(ax, centers[t], xlim, ylim, resolution=120)
+        points.set_facecolors(label_colors(_kmeans_labels_at(X, trace, t)))
+        centroids.set_offsets(centers[t, :, :2])
+        for k, line in enumerate(paths):
+            line.set_data(centers[: t + 1, k, 0], centers[: t + 1, k, 1])
+        label = "initial centres" if t == 0 else f"iteration {t}"
+        ax.set_title(f"k-means: {label}")
+        return [points, centroids, *paths]
+
+    draw(0)
+    return _animation(fig, draw, n_frames, interval)
+
+
+def _dbscan_labels(trace, n_samples):
+    """Cluster of each point from the trace's growth order (noise -1)."""
+    labels = np.full(n_samples, -1, dtype=np.int64)
+    ptr = np.asarray(trace.cluster_ptr)
+    for k in range(len(ptr) - 1):
+        labels[np.asarray(trace.order)[ptr[k] : ptr[k + 1]]] = k
+    return labels
+
+
+def plot_dbscan_roles(X, trace, *, ax=None, figsize=(7, 5)):
+    """DBSCAN's verdict on each point: core (large), border (small, ringed), noise (grey x).
+
+    Points are coloured by cluster; the links drawn are "core point p reached
+    q", the edges along which clusters grew.
+
+    Returns
+    -------
+    dict of artists: ``core``, ``border``, ``noise``, ``links``.
+    """
+    X = np.asarray(X)
+    ax = _axes(ax, figsize=figsize)
+    role = np.asarray(trace.role)
+    labels = _dbscan_labels(trace, len(X))
+    colors = label_colors(labels)
+    core, border, noise = role == 2, role == 1, role == 0
+    parent = np.asarray(trace.parent)
+    reached = np.flatnonzero(parent >= 0)
+    from matplotlib.collections import LineCollection
+
+    segments = np.stack([X[parent[reached], :2], X[reached, :2]], axis=1)
+    links = LineCollection(segments, colors="black", linewidths=0.4, alpha=0.3, zorder=1)
+    ax.add_collection(links)
+    artists = {
+        "core": ax.scatter(X[core, 0], X[core, 1], c=colors[core], s=30, zorder=3),
+        "border": ax.scatter(
+            X[border, 0], X[border, 1], c=colors[border], s=12, edgecolors="black", zorder=3
+        ),
+        "noise": ax.scatter(X[noise, 0], X[noise, 1], c=NOISE_COLOR, marker="x", s=15, zorder=2),
+        "links": links,
+    }
+    ax.set_title(
+        f"DBSCAN: {core.sum()} core, {border.sum()} border, {noise.sum()} noise, "
+        f"{len(trace.seeds)} clusters"
+    )
+    ax.grid(True)
+    return artists
+
+
+def animate_dbscan(X, trace, *, n_frames=30, interval=200, figsize=(7, 5)):
+    """Clusters growing: points appear in the order DBSCAN reached them.
+
+    Frame ``f`` shows the first ``f/n_frames`` of the clustered points, in the
+    recorded growth order (cluster 0 from its seed outwards, then cluster 1,
+    ...); noise appears, in grey, in the last frame.
+
+    Returns
+    -------
+    matplotlib.animation.FuncAnimation
+    """
+    X = np.asarray(X)
+    order = np.asarray(trace.order)
+    labels = _dbscan_labels(trace, len(X))
+    n_frames = max(2, int(n_frames))
+    fig, ax = plt.subplots(figsize=figsize)
+    xlim, ylim = _limits(X)
+    ax.scatter(X[:, 0], X[:, 1], c="none", edgecolors="lightgray", s=10)
+    grown = ax.scatter([], [], s=14)
+    noise_points = X[labels < 0]
+    noise = ax.scatter([], [], c=NOISE_COLOR, marker="x", s=15)
+    ax.set_xlim(xlim)
+    ax.set_ylim(ylim)
+    ax.grid(True)
+    counts = np.linspace(0, len(order), n_frames).round().astype(int)
+
+    def draw(f):
+        shown = order[: counts[f]]
+        grown.set_offsets(X[shown, :2] if len(shown) else np.empty((0, 2)))
+        grown.set_facecolors(label_colors(labels[shown]) if len(shown) else np.empty((0, 4)))
+        last = f == n_frames - 1
+        noise.set_offsets(noise_points[:, :2] if last and len(noise_points) else np.empty((0, 2)))
+        current = labels[shown[-1]] if len(shown) else -1
+        ax.set_title(f"DBSCAN growing cluster {current}: {len(shown)} of {len(order)} points")
+        return [grown, noise]
+
+    draw(0)
+    return _animation(fig, draw, n_frames, interval)
