@@ -30,7 +30,9 @@ __all__ = [
     "NOISE_COLOR",
     "SEMINAR_CMAP",
     "SEMINAR_COLORS",
+    "animate_agglomerative",
     "animate_dbscan",
+    "animate_gmm",
     "animate_kmeans",
     "label_colors",
     "plot_cluster_members",
@@ -38,8 +40,11 @@ __all__ = [
     "plot_confusion_matrix",
     "plot_datasets",
     "plot_dbscan_roles",
+    "plot_dendrogram",
+    "plot_gmm_trace",
     "plot_image_grid",
     "plot_kmeans_trace",
+    "plot_lower_bound",
     "scatter",
     "scatter_with_centroids",
 ]
@@ -616,3 +621,303 @@ def animate_dbscan(X, trace, *, n_frames=30, interval=200, figsize=(7, 5)):
 
     draw(0)
     return _animation(fig, draw, n_frames, interval)
+
+
+# ---------------------------------------------------------------------------
+# agglomerative clustering: the dendrogram and the merges
+# ---------------------------------------------------------------------------
+def _linkage_of(model_or_linkage):
+    """The scipy-format linkage matrix of a fitted model, or the matrix itself."""
+    Z = getattr(model_or_linkage, "linkage_matrix_", model_or_linkage)
+    Z = np.asarray(Z, dtype=np.float64)
+    if Z.ndim != 2 or Z.shape[1] != 4:
+        raise ValueError(
+            "Expected a fitted AgglomerativeClustering (with its full tree) or a linkage "
+            f"matrix of shape (n_samples - 1, 4); got shape {Z.shape}."
+        )
+    return Z
+
+
+def _dendrogram_layout(Z, n_leaves_shown):
+    """Position every node of the tree: x from an in-order walk, y = merge height.
+
+    The top ``n_leaves_shown - 1`` merges are drawn; the clusters below them
+    become leaves. Returns ``(x, y, size, shown)`` indexed by node id
+    (points ``0..n-1``, merge ``r`` creates ``n + r``) and the leaves in
+    left-to-right order.
+    """
+    n = Z.shape[0] + 1
+    first_shown = max(0, n - n_leaves_shown)  # merges before this row are collapsed
+    x = np.full(2 * n - 1, np.nan)
+    y = np.zeros(2 * n - 1)
+    size = np.ones(2 * n - 1, dtype=np.int64)
+    size[n:] = Z[:, 3].astype(np.int64)
+    y[n:] = Z[:, 2]
+    leaves = []
+    # iterative post-order walk from the root, left child first
+    stack = [(2 * n - 2, False)]
+    while stack:
+        node, expanded = stack.pop()
+        is_leaf = node < n or node - n < first_shown
+        if is_leaf:
+            x[node] = len(leaves)
+            y[node] = 0.0
+            leaves.append(node)
+            continue
+        left, right = int(Z[node - n, 0]), int(Z[node - n, 1])
+        if expanded:
+            x[node] = (x[left] + x[right]) / 2
+        else:
+            stack.append((node, True))
+            stack.append((right, False))
+            stack.append((left, False))
+    return x, y, size, leaves
+
+
+def plot_dendrogram(model_or_linkage, *, truncate_lastp=None, ax=None, figsize=(10, 4), color="C0"):
+    """Draw the merge tree: each merge is a ⊓ joining its two clusters at its height.
+
+    Parameters
+    ----------
+    model_or_linkage : fitted AgglomerativeClustering or ndarray of shape (n - 1, 4)
+        A linkage matrix in scipy's format (the two merged ids, height, size).
+    truncate_lastp : int or None
+        Show only the last ``truncate_lastp`` clusters as leaves, labelled by
+        their size in brackets (as scipy's ``truncate_mode="lastp"``).
+    ax : Axes or None
+    color : matplotlib colour of the links
+
+    Returns
+    -------
+    dict: ``links`` (LineCollection of all ⊓ shapes), ``leaves`` (node ids
+    in drawing order), ``heights`` (the merge heights drawn).
+    """
+    from matplotlib.collections import LineCollection
+
+    Z = _linkage_of(model_or_linkage)
+    n = Z.shape[0] + 1
+    shown = n if truncate_lastp is None else max(2, min(n, int(truncate_lastp)))
+    x, y, size, leaves = _dendrogram_layout(Z, shown)
+    ax = _axes(ax, figsize=figsize)
+    segments = []
+    heights = []
+    for r in range(n - shown, n - 1):
+        node = n + r
+        left, right = int(Z[r, 0]), int(Z[r, 1])
+        segments.append(
+            [(x[left], y[left]), (x[left], y[node]), (x[right], y[node]), (x[right], y[right])]
+        )
+        heights.append(y[node])
+    links = LineCollection(segments, colors=color, linewidths=1)
+    ax.add_collection(links)
+    ax.set_xlim(-0.5, len(leaves) - 0.5)
+    ax.set_ylim(0, (max(heights) if heights else 1.0) * 1.05)
+    labels = [str(leaf) if leaf < n else f"({size[leaf]})" for leaf in leaves]
+    if len(leaves) <= 60:
+        ax.set_xticks(range(len(leaves)), labels, rotation=90, fontsize=8)
+    else:
+        ax.set_xticks([])
+    ax.set_ylabel("merge height")
+    ax.set_title(f"Dendrogram ({n} points)")
+    return {"links": links, "leaves": leaves, "heights": np.asarray(heights)}
+
+
+def _labels_after_merges(Z, n_merges):
+    """Flat labels after the first ``n_merges`` rows of the linkage matrix (0..clusters-1)."""
+    n = Z.shape[0] + 1
+    parent = np.arange(2 * n - 1)
+    for r in range(n_merges):
+        parent[int(Z[r, 0])] = n + r
+        parent[int(Z[r, 1])] = n + r
+    # follow each point up to the highest node created so far
+    root = np.arange(n)
+    for _ in range(n):
+        up = parent[root]
+        if np.array_equal(up, root):
+            break
+        root = up
+    _, labels = np.unique(root, return_inverse=True)
+    return labels
+
+
+def animate_agglomerative(X, model_or_linkage, *, n_frames=30, interval=300, figsize=(7, 5)):
+    """Merges one after another: each frame colours the clusters that exist at that moment.
+
+    Frames are spaced so the number of clusters falls geometrically from
+    ``n`` to 1 (the interesting last merges get most frames).
+
+    Returns
+    -------
+    matplotlib.animation.FuncAnimation
+    """
+    X = np.asarray(X)
+    Z = _linkage_of(model_or_linkage)
+    n = Z.shape[0] + 1
+    counts = np.unique(np.round(np.geomspace(n, 1, max(2, n_frames))).astype(int))[::-1]
+    fig, ax = plt.subplots(figsize=figsize)
+    points = scatter(X, np.zeros(n, dtype=int), ax=ax, s=12)
+
+    def draw(f):
+        clusters = counts[f]
+        labels = _labels_after_merges(Z, n - clusters)
+        points.set_facecolors(label_colors(labels))
+        height = Z[n - clusters - 1, 2] if clusters < n else 0.0
+        ax.set_title(f"{clusters} clusters (last merge at height {height:.3g})")
+        return [points]
+
+    draw(0)
+    return _animation(fig, draw, len(counts), interval)
+
+
+# ---------------------------------------------------------------------------
+# Gaussian mixtures: ellipses and the lower bound
+# ---------------------------------------------------------------------------
+def _component_covariances(covariances, n_components, n_features, covariance_type=None):
+    """Full (k, d, d) covariance matrices from any of the four covariance types.
+
+    The type is read from the array's shape; only when a (d, d) "tied" array
+    and a (k, d) "diag" array cannot be told apart (k == d) must
+    ``covariance_type`` be given.
+    """
+    cov = np.asarray(covariances, dtype=np.float64)
+    if covariance_type is None:
+        if cov.ndim == 3:
+            covariance_type = "full"
+        elif cov.ndim == 1:
+            covariance_type = "spherical"
+        elif n_components == n_features:
+            raise ValueError(
+                "Cannot tell 'tied' from 'diag' covariances when n_components == "
+                "n_features: pass covariance_type."
+            )
+        else:
+            covariance_type = "tied" if cov.shape == (n_features, n_features) else "diag"
+    if covariance_type == "full":
+        return cov
+    if covariance_type == "tied":
+        return np.broadcast_to(cov, (n_components, n_features, n_features))
+    if covariance_type == "diag":
+        return np.stack([np.diag(c) for c in cov])
+    return np.stack([np.eye(n_features) * c for c in cov])
+
+
+def _ellipse_params(cov2, n_std):
+    """Width, height and angle (degrees) of the ``n_std`` contour of a 2x2 covariance."""
+    values, vectors = np.linalg.eigh(cov2)
+    values = np.clip(values, 0.0, None)
+    angle = np.degrees(np.arctan2(vectors[1, 1], vectors[0, 1]))
+    width, height = 2 * n_std * np.sqrt(values[::-1])
+    return width, height, angle
+
+
+def _draw_ellipses(ax, means, covariances, weights, n_std=(1.0, 2.0)):
+    from matplotlib.patches import Ellipse
+
+    patches = []
+    for k in range(means.shape[0]):
+        for s in n_std:
+            width, height, angle = _ellipse_params(covariances[k][:2, :2], s)
+            patch = Ellipse(
+                means[k, :2],
+                width,
+                height,
+                angle=angle,
+                facecolor=label_colors([k])[0],
+                alpha=0.15 + 0.5 * float(weights[k]) / s,
+                edgecolor="black",
+                lw=0.8,
+                zorder=4,
+            )
+            ax.add_patch(patch)
+            patches.append(patch)
+    return patches
+
+
+def _gmm_state(trace, t, n_features, covariance_type=None):
+    means = np.asarray(trace.means[t])
+    covariances = _component_covariances(
+        trace.covariances[t], means.shape[0], n_features, covariance_type
+    )
+    return means, covariances, np.asarray(trace.weights[t])
+
+
+def plot_lower_bound(trace, *, ax=None, upto=None, figsize=(5, 3)):
+    """The EM lower bound (average log-likelihood) after each iteration; it never decreases."""
+    ax = _axes(ax, figsize=figsize)
+    bound = np.asarray(trace.lower_bound)
+    upto = len(bound) if upto is None else upto
+    (line,) = ax.plot(np.arange(1, upto + 1), bound[:upto], "-o", markersize=3)
+    ax.set_xlim(0.5, max(1, len(bound)) + 0.5)
+    if len(bound):
+        pad = 0.05 * (bound.max() - bound.min() or 1.0)
+        ax.set_ylim(bound.min() - pad, bound.max() + pad)
+    ax.set_xlabel("EM iteration")
+    ax.set_ylabel("lower bound")
+    ax.grid(True)
+    return line
+
+
+def plot_gmm_trace(X, trace, *, iteration=-1, covariance_type=None, figsize=(12, 5)):
+    """Components as 1σ and 2σ ellipses over the data, next to the lower bound per iteration.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, >=2)
+        Only the first two features are drawn.
+    trace : MixtureTrace
+        ``GaussianMixture(trace=True).fit(X).trace_``.
+    iteration : int, default=-1
+        Which recorded parameters to draw (0 = the initial ones).
+    covariance_type : str or None
+        Needed only for 'tied' or 'diag' mixtures with n_components == n_features.
+
+    Returns
+    -------
+    fig : Figure
+    artists : dict with ``points``, ``ellipses`` (list of patches), ``bound`` (Line2D)
+    """
+    X = np.asarray(X)
+    fig, (ax, ax_bound) = plt.subplots(1, 2, figsize=figsize, width_ratios=[3, 2])
+    n_params = len(trace.means)
+    t = iteration % n_params
+    means, covariances, weights = _gmm_state(trace, t, X.shape[1], covariance_type)
+    points = scatter(X, None, ax=ax, s=8)
+    points.set_color("gray")
+    ellipses = _draw_ellipses(ax, means, covariances, weights)
+    ax.set_title(f"Gaussian mixture after {t} EM iteration(s)")
+    bound = plot_lower_bound(trace, ax=ax_bound, upto=min(t, len(trace.lower_bound)) or None)
+    fig.tight_layout()
+    return fig, {"points": points, "ellipses": ellipses, "bound": bound}
+
+
+def animate_gmm(X, trace, *, interval=500, covariance_type=None, figsize=(12, 5)):
+    """One frame per EM iteration: the ellipses move, the lower bound grows.
+
+    Returns
+    -------
+    matplotlib.animation.FuncAnimation
+    """
+    X = np.asarray(X)
+    fig, (ax, ax_bound) = plt.subplots(1, 2, figsize=figsize, width_ratios=[3, 2])
+    points = scatter(X, None, ax=ax, s=8)
+    points.set_color("gray")
+    xlim, ylim = _limits(X)
+    ax.set_xlim(xlim)
+    ax.set_ylim(ylim)
+    bound = plot_lower_bound(trace, ax=ax_bound, upto=0)
+    lower = np.asarray(trace.lower_bound)
+    state = {"patches": []}
+
+    def draw(t):
+        for patch in state["patches"]:
+            patch.remove()
+        means, covariances, weights = _gmm_state(trace, t, X.shape[1], covariance_type)
+        state["patches"] = _draw_ellipses(ax, means, covariances, weights)
+        upto = min(t, len(lower))
+        bound.set_data(np.arange(1, upto + 1), lower[:upto])
+        ax.set_title("initial parameters" if t == 0 else f"EM iteration {t}")
+        return [bound, *state["patches"]]
+
+    draw(0)
+    fig.tight_layout()
+    return _animation(fig, draw, len(trace.means), interval)
