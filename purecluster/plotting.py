@@ -849,8 +849,13 @@ def plot_lower_bound(trace, *, ax=None, upto=None, figsize=(5, 3)):
     (line,) = ax.plot(np.arange(1, upto + 1), bound[:upto], "-o", markersize=3)
     ax.set_xlim(0.5, max(1, len(bound)) + 0.5)
     if len(bound):
-        pad = 0.05 * (bound.max() - bound.min() or 1.0)
-        ax.set_ylim(bound.min() - pad, bound.max() + pad)
+        shown = bound
+        # a very poor start (e.g. one point per component) would flatten the
+        # whole curve: scale to the later iterations and let it leave the axes
+        if len(bound) > 2 and bound[1] - bound[0] > 10 * (bound[-1] - bound[1] + 1e-12):
+            shown = bound[1:]
+        pad = 0.05 * (shown.max() - shown.min() or 1.0)
+        ax.set_ylim(shown.min() - pad, shown.max() + pad)
     ax.set_xlabel("EM iteration")
     ax.set_ylabel("lower bound")
     ax.grid(True)
