@@ -122,3 +122,113 @@ def test_image_grids_and_cluster_members():
     np.testing.assert_array_equal(chosen, expected)
     with pytest.raises(ValueError, match="no members"):
         plotting.plot_cluster_members(digits.images, labels, 99)
+
+
+# ------------------------------------------------------------------ internals
+def _gif_frames(animation, path):
+    from PIL import Image
+
+    animation.save(path, writer="pillow")
+    with Image.open(path) as image:
+        return image.n_frames
+
+
+@pytest.fixture(scope="module")
+def blobs2d():
+    from purecluster.datasets import make_blobs
+
+    return make_blobs(n_samples=150, centers=3, random_state=2)
+
+
+def test_kmeans_trace_paths_and_animation(blobs2d, tmp_path):
+    from purecluster import KMeans
+
+    X, _ = blobs2d
+    model = KMeans(3, init=np.array([[0.0, 0.0], [1.0, 1.0], [2.0, 2.0]]), n_init=1, trace=True)
+    model.fit(X)
+    centers = np.asarray(model.trace_["centers"])
+    drawn = plotting.plot_kmeans_trace(X, model.trace_)
+    assert len(drawn["paths"]) == 3
+    np.testing.assert_allclose(drawn["paths"][1].get_xydata(), centers[:, 1, :])
+    np.testing.assert_allclose(drawn["centroids"].get_offsets(), model.cluster_centers_)
+    assert len({tuple(c) for c in drawn["points"].get_facecolors()}) == 3
+    frames = _gif_frames(plotting.animate_kmeans(X, model.trace_), tmp_path / "k.gif")
+    assert frames == model.n_iter_ + 1
+
+
+def test_dbscan_roles_and_growth(tmp_path):
+    from purecluster import DBSCAN
+    from purecluster.datasets import make_moons
+
+    X, _ = make_moons(200, noise=0.12, random_state=0)
+    model = DBSCAN(eps=0.2, min_samples=8, trace=True).fit(X)
+    drawn = plotting.plot_dbscan_roles(X, model.trace_)
+    n_core = len(model.core_sample_indices_)
+    n_noise = int((model.labels_ == -1).sum())
+    assert len(drawn["core"].get_offsets()) == n_core
+    assert len(drawn["noise"].get_offsets()) == n_noise
+    assert len(drawn["border"].get_offsets()) == len(X) - n_core - n_noise
+    np.testing.assert_array_equal(plotting._dbscan_labels(model.trace_, len(X)), model.labels_)
+    assert (
+        _gif_frames(plotting.animate_dbscan(X, model.trace_, n_frames=12), tmp_path / "d.gif") == 12
+    )
+
+
+def test_dendrogram_matches_scipys_leaf_order_and_truncation():
+    hierarchy = pytest.importorskip("scipy.cluster.hierarchy")
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(40, 2))
+    Z = hierarchy.linkage(X, "average")
+    drawn = plotting.plot_dendrogram(Z)
+    np.testing.assert_array_equal(drawn["leaves"], hierarchy.leaves_list(Z))
+    assert len(drawn["links"].get_segments()) == 39
+    np.testing.assert_allclose(np.sort(drawn["heights"]), np.sort(Z[:, 2]))
+    truncated = plotting.plot_dendrogram(Z, truncate_lastp=8)
+    expected = hierarchy.dendrogram(Z, truncate_mode="lastp", p=8, no_plot=True)["leaves"]
+    assert truncated["leaves"] == expected
+
+
+def test_dendrogram_of_a_fitted_model_and_merge_animation(blobs2d, tmp_path):
+    from purecluster import AgglomerativeClustering
+
+    X, _ = blobs2d
+    model = AgglomerativeClustering(n_clusters=3, linkage="ward", compute_full_tree=True)
+    model.fit(X)
+    drawn = plotting.plot_dendrogram(model, truncate_lastp=10)
+    assert len(drawn["leaves"]) == 10
+    labels = plotting._labels_after_merges(model.linkage_matrix_, len(X) - 3)
+    from purecluster.metrics import adjusted_rand_score
+
+    assert adjusted_rand_score(labels, model.labels_) == 1.0
+    frames = _gif_frames(plotting.animate_agglomerative(X, model, n_frames=10), tmp_path / "a.gif")
+    assert 2 <= frames <= 10
+
+
+@pytest.mark.parametrize("covariance_type", ["full", "tied", "diag", "spherical"])
+def test_gmm_ellipses_and_lower_bound(blobs2d, covariance_type, tmp_path):
+    from purecluster import GaussianMixture
+
+    X, _ = blobs2d
+    model = GaussianMixture(
+        3,
+        covariance_type=covariance_type,
+        init_params="random_from_data",
+        random_state=0,
+        trace=True,
+    ).fit(X)
+    fig, drawn = plotting.plot_gmm_trace(X, model.trace_)
+    assert len(drawn["ellipses"]) == 3 * 2  # 1 and 2 standard deviations
+    centres = np.array([e.center for e in drawn["ellipses"][::2]])
+    np.testing.assert_allclose(centres, model.means_)
+    np.testing.assert_allclose(drawn["bound"].get_ydata(), model.trace_.lower_bound)
+    assert np.all(np.diff(model.trace_.lower_bound) >= -1e-9)  # EM never goes down
+    if covariance_type == "full":
+        frames = _gif_frames(plotting.animate_gmm(X, model.trace_), tmp_path / "g.gif")
+        assert frames == len(model.trace_.means)
+
+
+def test_tied_and_diag_need_the_type_when_ambiguous():
+    with pytest.raises(ValueError, match="pass covariance_type"):
+        plotting._component_covariances(np.eye(2), 2, 2)
+    full = plotting._component_covariances(np.ones((2, 2)), 2, 2, "diag")
+    np.testing.assert_array_equal(full[0], np.eye(2))
