@@ -11,6 +11,7 @@ from __future__ import annotations
 import glob
 import os
 import shutil
+import sys
 
 _DONE = False
 
@@ -23,10 +24,12 @@ def on_pre_build(config, **kwargs):
     img = os.path.join(docs_dir, "img")
     os.makedirs(img, exist_ok=True)
 
+    root = os.path.dirname(os.path.abspath(docs_dir))
+    if root not in sys.path:  # the checkout being documented, installed or not
+        sys.path.insert(0, root)
     from purecluster._demo import run_demo
 
     run_demo(img, animations=True)
-    root = os.path.dirname(os.path.abspath(docs_dir))
     for png in glob.glob(os.path.join(root, "benchmarks", "results", "results-*.png")):
         if not png.endswith("-quick.png"):
             shutil.copy(png, os.path.join(img, "bench-" + os.path.basename(png)))
