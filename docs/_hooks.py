@@ -27,6 +27,10 @@ def on_pre_build(config, **kwargs):
     root = os.path.dirname(os.path.abspath(docs_dir))
     if root not in sys.path:  # the checkout being documented, installed or not
         sys.path.insert(0, root)
+    # ...and for the kernel that executes the seminar notebook
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        p for p in (root, os.environ.get("PYTHONPATH", "")) if p
+    )
     from purecluster._demo import run_demo
 
     run_demo(img, animations=True)
