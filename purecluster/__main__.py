@@ -3,38 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import time
 
 
-def _demo(out_dir):
-    """Draw the seminar's figures into ``out_dir`` and say what was written."""
-    import matplotlib
+def _demo(out_dir, animations):
+    from ._demo import run_demo
 
-    matplotlib.use("Agg")
-
-    from .datasets import seminar_datasets
-    from .plotting import plot_datasets
-
-    os.makedirs(out_dir, exist_ok=True)
-    start = time.perf_counter()
-    datasets = seminar_datasets()
-    fig, _ = plot_datasets(datasets)
-    path = os.path.join(out_dir, "datasets.png")
-    fig.savefig(path, dpi=100)
-    written = [path]
-
-    print(f"purecluster demo: the seminar's data sets ({time.perf_counter() - start:.2f} s)")
-    print()
-    print("| data set | samples | features | classes |")
-    print("|---|---|---|---|")
-    for name, (X, y) in datasets:
-        print(f"| {name} | {X.shape[0]} | {X.shape[1]} | {len(set(y.tolist()))} |")
-    print()
-    print(f"Wrote {len(written)} figure(s) to {os.path.abspath(out_dir)}:")
-    for path in written:
-        print(f"  {path}")
+    run_demo(out_dir, animations=animations)
     return 0
 
 
@@ -54,10 +29,13 @@ def main(argv=None):
     demo.add_argument(
         "--out", default="purecluster_demo", help="folder for the figures (default: %(default)s)"
     )
+    demo.add_argument(
+        "--no-animations", action="store_true", help="skip the GIF animations (faster)"
+    )
     commands.add_parser("warmup", help="compile the common kernels ahead of time")
     args = parser.parse_args(argv)
     if args.command == "demo":
-        return _demo(args.out)
+        return _demo(args.out, animations=not args.no_animations)
     return _warmup()
 
 

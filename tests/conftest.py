@@ -21,23 +21,17 @@ import pytest
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
-# Prepended to code run by ``run_without_oracles``: any import of the two
-# oracles raises ImportError, as it would on a machine without them.
-_BLOCK_ORACLES = textwrap.dedent(
-    """
-    import sys
-    class _BlockOracles:
-        blocked = ("sklearn", "scipy")
-        def find_spec(self, name, path=None, target=None):
-            if name.split(".")[0] in self.blocked:
-                raise ImportError(f"{name} is blocked in this test")
-            return None
-    sys.meta_path.insert(0, _BlockOracles())
-    for _name in list(sys.modules):
-        if _name.split(".")[0] in _BlockOracles.blocked:
-            del sys.modules[_name]
-    """
-)
+# A folder whose sitecustomize.py makes scikit-learn and scipy unimportable in
+# any Python started with it first on PYTHONPATH (subprocesses, notebook kernels).
+NO_ORACLES_DIR = os.path.join(REPO_ROOT, "tests", "_no_oracles")
+
+
+def without_oracles_env():
+    """Environment for a subprocess in which importing sklearn or scipy fails."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([NO_ORACLES_DIR, REPO_ROOT, env.get("PYTHONPATH", "")])
+    env.setdefault("MPLBACKEND", "Agg")
+    return env
 
 
 def pytest_addoption(parser):
@@ -75,15 +69,11 @@ def run_without_oracles():
     """Return ``run(code) -> CompletedProcess`` with scikit-learn and scipy blocked."""
 
     def run(code, timeout=600):
-        script = _BLOCK_ORACLES + textwrap.dedent(code)
-        env = dict(os.environ)
-        env["PYTHONPATH"] = REPO_ROOT + os.pathsep + env.get("PYTHONPATH", "")
-        env.setdefault("MPLBACKEND", "Agg")
         return subprocess.run(
-            [sys.executable, "-c", script],
+            [sys.executable, "-c", textwrap.dedent(code)],
             capture_output=True,
             text=True,
-            env=env,
+            env=without_oracles_env(),
             timeout=timeout,
             cwd=REPO_ROOT,
         )

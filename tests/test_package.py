@@ -36,19 +36,45 @@ def test_imports_and_generates_data_without_sklearn_or_scipy(run_without_oracles
     assert result.stderr.count("Traceback") == 1, result.stderr
 
 
-def test_demo_writes_the_dataset_grid(tmp_path):
+def test_demo_draws_every_seminar_figure(tmp_path):
     env = dict(os.environ, MPLBACKEND="Agg", PYTHONPATH=REPO_ROOT)
     out = subprocess.run(
-        [sys.executable, "-m", "purecluster", "demo", "--out", str(tmp_path)],
+        [sys.executable, "-m", "purecluster", "demo", "--no-animations", "--out", str(tmp_path)],
         capture_output=True,
         text=True,
         env=env,
         cwd=REPO_ROOT,
-        timeout=300,
+        timeout=600,
     )
     assert out.returncode == 0, out.stderr
-    assert (tmp_path / "datasets.png").stat().st_size > 10_000
-    assert str(tmp_path) in out.stdout
+    expected = [
+        "datasets.png",
+        "kmeans_blobs.png",
+        "kmeans_iterations.png",
+        "grid_KMeans.png",
+        "grid_AgglomerativeClustering.png",
+        "grid_DBSCAN.png",
+        "grid_GaussianMixture.png",
+        "agglomerative_dendrogram.png",
+        "dbscan_roles.png",
+        "gmm_em.png",
+        "digits_kmeans_centers.png",
+        "digits_kmeans_members.png",
+        "digits_mistakes.png",
+        "digits_kmeans_confusion.png",
+        "digits_kmeans_confusion_matched.png",
+        "digits_gmm_means.png",
+        "digits_gmm_confusion.png",
+        "digits_gmm_confusion_matched.png",
+        "digits_gmm_samples.png",
+    ]
+    for name in expected:
+        assert (tmp_path / name).stat().st_size > 5_000, name
+        assert str(tmp_path / name) in out.stdout
+    # the summary table: 4 families x 5 data sets
+    rows = [line for line in out.stdout.splitlines() if line.startswith("| ") and "ms |" in line]
+    assert len(rows) == 20
+    assert "| KMeans | blobs | 5 |" in out.stdout
 
 
 @pytest.mark.tiny
