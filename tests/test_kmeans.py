@@ -572,7 +572,9 @@ def test_check_estimator():
             expected_failed_checks={
                 # also an expected failure for scikit-learn's own KMeans: a
                 # weight of 2 is not two copies once the seeds are random
-                "check_sample_weight_equivalence_on_dense_data": "sample_weight is not equivalent to removing/repeating samples.",
+                "check_sample_weight_equivalence_on_dense_data": (
+                    "sample_weight is not equivalent to removing/repeating samples."
+                ),
             },
         )
 
