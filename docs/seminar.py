@@ -342,10 +342,13 @@ models = [
 plot_clusters(models)
 
 # %% [markdown]
-# The EM iterations on the blobs: ellipses of each component and the lower bound.
+# The EM iterations on the blobs: ellipses of each component and the lower bound. A random
+# start (one data point per component) leaves EM more to do than the default k-means start.
 
 # %%
-model = GaussianMixture(n_components=5, random_state=RANDOM_STATE, trace=True).fit(X)
+model = GaussianMixture(
+    n_components=5, init_params="random_from_data", random_state=0, trace=True
+).fit(X)
 plotting.plot_gmm_trace(X, model.trace_)
 plt.show()
 ani = plotting.animate_gmm(X, model.trace_)
