@@ -70,7 +70,7 @@ def register_warmup(name):
     return decorator
 
 
-def warmup(dtypes=("float64", "float32"), verbose=False):
+def warmup(dtypes=("float64", "float32"), verbose=False, only=None):
     """Compile (or load from the cache) the common kernel specialisations.
 
     Runs each algorithm once on tiny data per dtype, so that the first real
@@ -81,6 +81,8 @@ def warmup(dtypes=("float64", "float32"), verbose=False):
     dtypes : tuple of str, default=("float64", "float32")
     verbose : bool, default=False
         Print the time each step took.
+    only : iterable of str or None
+        Warm up only these algorithms (e.g. ``["kmeans"]``); all by default.
 
     Returns
     -------
@@ -91,6 +93,8 @@ def warmup(dtypes=("float64", "float32"), verbose=False):
         importlib.import_module(f"purecluster.{module}")
     timings = {}
     for name, func in _WARMUPS.items():
+        if only is not None and name not in only:
+            continue
         for dtype in dtypes:
             start = time.perf_counter()
             func(dtype)

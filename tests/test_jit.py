@@ -67,11 +67,11 @@ def test_warmup_runs_registered_steps():
         calls.append(np.dtype(dtype))
 
     try:
-        timings = _jit.warmup(dtypes=("float64", "float32"))
+        timings = _jit.warmup(dtypes=("float64", "float32"), only=["probe"])
     finally:
         del _jit._WARMUPS["probe"]
     assert calls == [np.dtype("float64"), np.dtype("float32")]
-    assert ("probe", "float32") in timings
+    assert set(timings) == {("probe", "float64"), ("probe", "float32")}
 
 
 def test_num_threads_restores_the_count_even_on_error():
@@ -80,3 +80,10 @@ def test_num_threads_restores_the_count_even_on_error():
         assert numba.get_num_threads() == 1
         raise RuntimeError
     assert numba.get_num_threads() == before
+
+
+@pytest.mark.skipif(numba.config.DISABLE_JIT, reason="compiles nothing without the JIT")
+def test_warmup_covers_every_algorithm():
+    timings = _jit.warmup(dtypes=("float64",))
+    names = {name for name, _ in timings}
+    assert {"kmeans", "agglomerative", "dbscan", "mixture", "metrics"} <= names
