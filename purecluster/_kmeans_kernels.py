@@ -122,6 +122,25 @@ def _dots4(X, i, CT, out):
 
 
 @jit
+def _relabel(X, w, i, best, labels, sums, weights, with_sums):
+    """Give point ``i`` the label ``best``; with sums, add ``w_i x_i`` to that cluster's.
+
+    ``labels``, ``sums`` (k, d) and ``weights`` (k,) are INOUT. Returns 1 when
+    the label changed, else 0 (Lloyd's convergence test counts them).
+    """
+    changed = 0
+    if labels[i] != best:
+        changed = 1
+        labels[i] = best
+    if with_sums:
+        wi = w[i]
+        weights[best] += wi
+        for f in range(X.shape[1]):
+            sums[best, f] += X[i, f] * wi
+    return changed
+
+
+@jit
 def _assign_block(X, w, C, CT, c_sq_norms, labels, start, stop, sums, weights, with_sums):
     """Label rows ``start:stop`` with their nearest centre; add them to the sums.
 
@@ -182,14 +201,7 @@ def _assign_block(X, w, C, CT, c_sq_norms, labels, start, stop, sums, weights, w
                 if dist < best_dist:
                     best_dist = dist
                     best = j
-        if labels[i] != best:
-            n_changed += 1
-            labels[i] = best
-        if with_sums:
-            wi = w[i]
-            weights[best] += wi
-            for f in range(d):
-                sums[best, f] += X[i, f] * wi
+        n_changed += _relabel(X, w, i, best, labels, sums, weights, with_sums)
     return n_changed
 
 
@@ -211,7 +223,6 @@ def assign_rows_from_products(
     n_changed : int
     """
     k = XC.shape[1]
-    d = X.shape[1]
     n_changed = 0
     for i in range(start, stop):
         row = XC[i - row0]
@@ -224,14 +235,7 @@ def assign_rows_from_products(
             if dist < best_dist:
                 best_dist = dist
                 best = j
-        if labels[i] != best:
-            n_changed += 1
-            labels[i] = best
-        if with_sums:
-            wi = w[i]
-            weights[best] += wi
-            for f in range(d):
-                sums[best, f] += X[i, f] * wi
+        n_changed += _relabel(X, w, i, best, labels, sums, weights, with_sums)
     return n_changed
 
 

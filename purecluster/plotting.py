@@ -124,6 +124,20 @@ def scatter(X, labels=None, *, ax=None, title=None, s=12):
     return points
 
 
+def _centroid_marks(ax, centers):
+    """Centroids as the seminar draws them: white discs with a thick black ring."""
+    return ax.scatter(
+        centers[:, 0],
+        centers[:, 1],
+        marker="o",
+        s=80,
+        color="white",
+        linewidth=3,
+        edgecolors="black",
+        zorder=5,
+    )
+
+
 def scatter_with_centroids(X, labels, centers, *, ax=None, title=None):
     """The seminar's k-means picture: points by cluster, centroids as white discs.
 
@@ -134,16 +148,7 @@ def scatter_with_centroids(X, labels, centers, *, ax=None, title=None):
     ax = _axes(ax, figsize=(6, 4))
     points = scatter(X, labels, ax=ax, title=title)
     centers = np.asarray(centers)
-    centroids = ax.scatter(
-        centers[:, 0],
-        centers[:, 1],
-        marker="o",
-        s=80,
-        color="white",
-        linewidth=3,
-        edgecolors="black",
-        zorder=5,
-    )
+    centroids = _centroid_marks(ax, centers)
     return points, centroids
 
 
@@ -463,16 +468,7 @@ def plot_kmeans_trace(X, trace, *, ax=None, voronoi=True, figsize=(7, 5)):
             centers[:, k, 0], centers[:, k, 1], "-o", color="black", markersize=3, lw=1, zorder=4
         )
         paths.append(line)
-    centroids = ax.scatter(
-        centers[-1, :, 0],
-        centers[-1, :, 1],
-        marker="o",
-        s=80,
-        color="white",
-        linewidth=3,
-        edgecolors="black",
-        zorder=5,
-    )
+    centroids = _centroid_marks(ax, centers[-1])
     ax.set_xlim(xlim)
     ax.set_ylim(ylim)
     ax.set_title(
@@ -504,16 +500,7 @@ def animate_kmeans(X, trace, *, interval=600, voronoi=True, figsize=(7, 5)):
         ax.plot([], [], "-o", color="black", markersize=3, lw=1, zorder=4)[0]
         for _ in range(centers.shape[1])
     ]
-    centroids = ax.scatter(
-        centers[0, :, 0],
-        centers[0, :, 1],
-        marker="o",
-        s=80,
-        color="white",
-        linewidth=3,
-        edgecolors="black",
-        zorder=5,
-    )
+    centroids = _centroid_marks(ax, centers[0])
     ax.set_xlim(xlim)
     ax.set_ylim(ylim)
     state = {"regions": None}
