@@ -192,7 +192,7 @@ def run_demo(out_dir, *, animations=True):
         fig, _, summary = plotting.plot_clusters(models, datasets)
         w.figure(fig, f"grid_{family}.png")
         for entry, (_, (_, y)) in zip(summary, datasets, strict=True):
-            ari = adjusted_rand_score(y, entry["labels"])
+            ari = round(adjusted_rand_score(y, entry["labels"]), 3) + 0.0  # no "-0.000"
             rows.append((family, entry["name"], entry["n_clusters"], ari, entry["fit_seconds"]))
 
     _internals_figures(w, datasets)
