@@ -831,21 +831,30 @@ def _try_candidates_block(X, x_sq_norms, w, closest, candT, cand_sq, start, stop
     Each row is read once for all L candidates, and nothing of size L x n is
     written, so the pass stays in cache.
     """
-    d, n_trials = candT.shape
-    value = np.empty(1, dtype=closest.dtype)  # rounds a distance to X's dtype
+    n_trials = candT.shape[1]
+    dots = np.empty((4, n_trials))
+    value = np.empty(n_trials, dtype=closest.dtype)  # rounds distances to X's dtype
     for t in range(n_trials):
         partial[t] = 0.0
-    for i in range(start, stop):
-        wi = np.float64(w[i])
-        for t in range(n_trials):
-            dot = 0.0
-            for f in range(d):
-                dot += candT[f, t] * np.float64(X[i, f])
-            dist = (-2.0 * dot + cand_sq[t]) + x_sq_norms[i]
-            value[0] = dist if dist > 0 else 0.0
-            if closest[i] < value[0]:
-                value[0] = closest[i]
-            partial[t] += np.float64(value[0]) * wi
+    for i0 in range(start, stop, 4):
+        # the products of 4 rows with all L candidates at once (as in Lloyd's
+        # assignment): each candidate coordinate is loaded once for 4 rows
+        m = min(4, stop - i0)
+        if m == 4:
+            _dots4(X, i0, candT, dots)
+        else:
+            for q in range(m):
+                _dots1(X, i0 + q, candT, dots[q])
+        for q in range(m):
+            i = i0 + q
+            for t in range(n_trials):
+                dist = (-2.0 * dots[q, t] + cand_sq[t]) + x_sq_norms[i]
+                value[t] = dist if dist > 0 else 0.0
+            wi = np.float64(w[i])
+            c = closest[i]
+            for t in range(n_trials):
+                v = value[t] if value[t] < c else c
+                partial[t] += np.float64(v) * wi
 
 
 @jit(parallel=True)
