@@ -281,6 +281,40 @@ def assign_rows_from_products(
     return n_changed
 
 
+@jit(parallel=True)
+def assign_blocks_from_products(
+    X, w, XC, row0, c_sq_norms, labels, b0, b1, n_blocks, block_sums, block_weights, with_sums
+):
+    """:func:`assign_rows_from_products` for blocks ``b0:b1``, spread over threads.
+
+    ``XC`` holds the products of rows ``row0:`` (the first row of block
+    ``b0``) onwards; block ``b`` adds its rows to ``block_sums[b]`` and
+    ``block_weights[b]`` (OUT, added to), as in :func:`lloyd_assign_parallel`.
+
+    Returns
+    -------
+    n_changed : int
+    """
+    n = X.shape[0]
+    changed = np.zeros(b1 - b0, dtype=np.int64)
+    for b in prange(b0, b1):
+        start, stop = _block_range(b, n_blocks, n)
+        changed[b - b0] = assign_rows_from_products(
+            X,
+            w,
+            XC,
+            row0,
+            c_sq_norms,
+            labels,
+            start,
+            stop,
+            block_sums[b],
+            block_weights[b],
+            with_sums,
+        )
+    return changed.sum()
+
+
 @jit
 def _squared_norms(C):
     """``||C[j]||²`` for each row, in C's dtype, summed over features in order."""

@@ -322,9 +322,9 @@ def _use_blas(n_samples, n_clusters, n_features):
 def _lloyd_assign_blas(X, w, C, labels, sums, weights, n_blocks, with_sums):
     """:func:`K.lloyd_assign` with the products ``x·c`` computed by NumPy's BLAS.
 
-    Each block is cut into row chunks: one ``X_chunk @ C.T`` (BLAS, on its own
-    threads; the product, about 2 MB, stays in cache), then the kernel takes
-    the argmin and adds the chunk to its block's sums. Same blocks, same
+    Consecutive blocks are grouped: one ``X_group @ C.T`` (BLAS, on its own
+    threads; the product, about 2 MB, stays in cache), then a parallel kernel
+    takes the argmin and adds each block to its own sums. Same blocks, same
     order of the sums as the fused kernels, so the result does not depend on
     the number of threads. (Calling BLAS from several Python threads at once
     is not an option: OpenBLAS then serialises or oversubscribes, measured
@@ -336,17 +336,20 @@ def _lloyd_assign_blas(X, w, C, labels, sums, weights, n_blocks, with_sums):
     CT = np.ascontiguousarray(C.T)  # measured 2x faster in the product than C.T
     block_sums = np.zeros((n_blocks, k, d), dtype=X.dtype)
     block_weights = np.zeros((n_blocks, k), dtype=X.dtype)
-    rows = max(64, _BLAS_CHUNK_ENTRIES // k)
-    products = np.empty((rows, k), dtype=X.dtype)
+    # consecutive blocks share one product of about _BLAS_CHUNK_ENTRIES
+    # entries: large enough for BLAS to run at full speed, small enough to
+    # stay in cache; the kernel then spreads those blocks over threads
+    rows_per_block = -(-n // n_blocks)
+    group = max(1, _BLAS_CHUNK_ENTRIES // (rows_per_block * k))
+    products = np.empty((min(n, (group + 1) * rows_per_block), k), dtype=X.dtype)
     n_changed = 0
-    for b in range(n_blocks):
-        start, stop = (b * n) // n_blocks, ((b + 1) * n) // n_blocks
-        for r0 in range(start, stop, rows):
-            r1 = min(stop, r0 + rows)
-            XC = np.matmul(X[r0:r1], CT, out=products[: r1 - r0])
-            n_changed += K.assign_rows_from_products(
-                X, w, XC, r0, c_sq_norms, labels, r0, r1, block_sums[b], block_weights[b], with_sums
-            )
+    for g0 in range(0, n_blocks, group):
+        g1 = min(n_blocks, g0 + group)
+        r0, r1 = (g0 * n) // n_blocks, (g1 * n) // n_blocks
+        XC = np.matmul(X[r0:r1], CT, out=products[: r1 - r0])
+        n_changed += K.assign_blocks_from_products(
+            X, w, XC, r0, c_sq_norms, labels, g0, g1, n_blocks, block_sums, block_weights, with_sums
+        )
     K.reduce_blocks(block_sums, block_weights, sums, weights)
     return n_changed
 
@@ -797,7 +800,7 @@ class KMeans(ClusterMixin, BaseEstimator):
                     best_trace["run"] = run
 
         best_centers += X_mean
-        distinct = np.unique(best_labels).shape[0]
+        distinct = np.count_nonzero(np.bincount(best_labels, minlength=self.n_clusters))
         if distinct < self.n_clusters:
             warnings.warn(
                 f"Number of distinct clusters ({distinct}) found smaller than n_clusters "
@@ -970,6 +973,11 @@ def _warmup(dtype):
     weights = np.empty(3, dtype=X.dtype)
     K.lloyd_assign_parallel(X, w, C, labels, sums, weights, 2, True)
     K.inertia_parallel(X, w, C, labels, 2)
+    block_sums, block_weights = np.zeros((2, 3, 2), dtype=X.dtype), np.zeros((2, 3), dtype=X.dtype)
+    XC = np.ascontiguousarray(X @ C.T)
+    K.assign_blocks_from_products(
+        X, w, XC, 0, K._squared_norms(C), labels, 0, 2, 2, block_sums, block_weights, True
+    )
     centers, indices = np.empty_like(C), np.empty(3, dtype=np.int64)
     K.kmeans_plusplus_kernel(X, np.ones(40), w, 0, np.zeros((2, 2)), centers, indices, True)
     up, lo = np.zeros(40), np.zeros(40)
