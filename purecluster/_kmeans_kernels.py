@@ -535,20 +535,23 @@ def lloyd_run(
     first_iter,
     max_iter,
     tol,
-    parallel,
 ):
     """Lloyd's iterations ``first_iter, first_iter + 1, ...`` in one call.
 
-    Each iteration is an assignment step (:func:`lloyd_assign`, or its
-    ``parallel`` driver) and an update step (:func:`lloyd_update`). The loop
-    stops when no label changed (``STRICT``), when the total squared shift is
-    at most ``tol`` (``TOL``), after iteration ``max_iter - 1`` (``MAX_ITER``),
-    or, before any update, when a cluster received no weight (``EMPTY``): the
-    caller then relocates it exactly as scikit-learn does and resumes.
+    Each iteration is an assignment step (:func:`lloyd_assign`) and an
+    update step (:func:`lloyd_update`). The loop stops when no label changed
+    (``STRICT``), when the total squared shift is at most ``tol`` (``TOL``),
+    after iteration ``max_iter - 1`` (``MAX_ITER``), or, before any update,
+    when a cluster received no weight (``EMPTY``): the caller then relocates
+    it exactly as scikit-learn does and resumes.
 
     Running the whole loop here, rather than one kernel call per step from
     Python, is what makes small fits fast: on the seminar's 500 points an
     iteration costs a few microseconds, less than one call from Python.
+    It is the serial driver only: large data runs the step-by-step loop
+    with the threaded kernels, where a call's overhead does not count, and a
+    small fit does not compile the threaded kernels at all (both in one
+    function doubled the first fit's compile time).
 
     Parameters
     ----------
@@ -561,7 +564,6 @@ def lloyd_run(
     n_blocks : int
     first_iter, max_iter : int
     tol : float
-    parallel : bool
 
     Returns
     -------
@@ -575,11 +577,12 @@ def lloyd_run(
     k = centers.shape[0]
     it = first_iter
     n_changed = 0
+    # True, but computed: Numba types a literal ``True`` argument as
+    # Literal[bool], and a call with it compiles a second copy of lloyd_assign
+    # next to the one Python calls (measured: +10 s on a cold first fit)
+    with_sums = n_blocks > 0
     while it < max_iter:
-        if parallel:
-            n_changed = lloyd_assign_parallel(X, w, centers, labels, sums, weights, n_blocks, True)
-        else:
-            n_changed = lloyd_assign(X, w, centers, labels, sums, weights, n_blocks, True)
+        n_changed = lloyd_assign(X, w, centers, labels, sums, weights, n_blocks, with_sums)
         for j in range(k):
             if weights[j] == 0:
                 return it, n_changed, EMPTY

@@ -382,8 +382,8 @@ def _single_run(
     parallel = _use_parallel(n_samples, n_clusters, n_features)
     inertia_of = K.inertia_parallel if parallel else K.inertia
 
-    if not (accelerated or verbose or record or _use_blas(n_samples, n_clusters, n_features)):
-        return _fused_run(X, sample_weight, centers_init, max_iter, tol, n_blocks, parallel)
+    if not (parallel or accelerated or verbose or record):
+        return _fused_run(X, sample_weight, centers_init, max_iter, tol, n_blocks)
 
     centers = centers_init.copy()
     centers_new = np.empty_like(centers)
@@ -484,8 +484,8 @@ def _single_run(
     return labels, inertia, centers, i + 1, history
 
 
-def _fused_run(X, sample_weight, centers_init, max_iter, tol, n_blocks, parallel):
-    """:func:`_single_run` for plain Lloyd: the iteration loop runs inside one kernel.
+def _fused_run(X, sample_weight, centers_init, max_iter, tol, n_blocks):
+    """:func:`_single_run` for plain serial Lloyd: the iteration loop runs in one kernel.
 
     :func:`K.lloyd_run` returns only when the run is over or a cluster went
     empty; the (rare) relocation happens here, in NumPy, then the kernel
@@ -515,7 +515,6 @@ def _fused_run(X, sample_weight, centers_init, max_iter, tol, n_blocks, parallel
             it,
             max_iter,
             tol,
-            parallel,
         )
         if status != K.EMPTY:
             break
@@ -533,9 +532,8 @@ def _fused_run(X, sample_weight, centers_init, max_iter, tol, n_blocks, parallel
         break
     if status != K.STRICT:
         # one more assignment, so that the labels belong to the final centres
-        _assign(X, sample_weight, centers, labels, n_blocks, parallel)
-    inertia_of = K.inertia_parallel if parallel else K.inertia
-    inertia = float(inertia_of(X, sample_weight, centers, labels, n_blocks))
+        K.lloyd_assign(X, sample_weight, centers, labels, sums, weights, n_blocks, False)
+    inertia = float(K.inertia(X, sample_weight, centers, labels, n_blocks))
     return labels, inertia, centers, it + 1
 
 
