@@ -14,6 +14,10 @@ input (no point's neighbour list is ever stored):
   BLAS-based metrics), consumed by :func:`block_weighted_counts` (core
   points), then :func:`grow_clusters` (small n, matrix kept) or
   :func:`block_union` and :func:`block_border_labels`.
+* **strips** (euclidean by BLAS): strips of the upper triangle of ``X X^T``,
+  each dot product serving both ``(i, j)`` and ``(j, i)``:
+  :func:`strip_within` (matrix kept), or :func:`strip_counts`,
+  :func:`strip_union` and :func:`rows_border_labels`.
 
 Reduced distances ("rdist") are compared with a reduced radius, as scikit-learn
 does, so that no square root or power is taken per pair:

@@ -17,7 +17,8 @@ The algorithm, as this module runs it:
 
 Neighbourhoods are never stored. In low dimensions a grid of cells of side
 ``eps / d**(1/p)`` makes each question local (:func:`grid_dbscan`); otherwise
-blocks of rows are compared with all points (:func:`blocked_dbscan`). See
+blocks of rows are compared with all points (:func:`blocked_dbscan`), or, for
+euclidean by BLAS, strips of the upper triangle (:func:`gemm_dbscan`). See
 ``docs/dbscan.md`` for the details, the costs and why both are exact.
 """
 
@@ -36,7 +37,7 @@ from ._base import BaseEstimator, ClusterMixin
 from ._jit import num_threads, register_warmup
 from ._validation import Interval, StrOptions, check_sample_weight
 
-__all__ = ["DBSCAN", "DBSCANTrace", "dbscan", "grid_dbscan", "blocked_dbscan"]
+__all__ = ["DBSCAN", "DBSCANTrace", "dbscan", "grid_dbscan", "blocked_dbscan", "gemm_dbscan"]
 
 # metric name -> kernel code (see _dbscan_kernels); aliases as in scikit-learn
 _MINKOWSKI_FAMILY = {
