@@ -269,9 +269,11 @@ def gemm_dbscan(X64, sq_norms, threshold, min_samples, weights):
     labels = np.empty(n, dtype=np.int64)
     if n * n <= _KEEP_ELEMENTS:
         bytes_ = np.empty((n, n), dtype=np.uint8)  # 0/1 once the strips are done
+        # (del: one strip alive at a time, not two)
         for i0, i1, c0, c1 in _upper_strips(n):
             dots = _product(X64[i0:i1], X64[c0:c1])
             K.strip_within(dots, i0, i1, c0, sq_norms, threshold, bytes_)
+            del dots
         within = bytes_.view(np.bool_)
         counts = np.empty(n, dtype=np.float64)
         if np.all(weights == 1):
@@ -286,6 +288,7 @@ def gemm_dbscan(X64, sq_norms, threshold, min_samples, weights):
     for i0, i1, c0, c1 in _upper_strips(n):
         dots = _product(X64[i0:i1], X64[c0:c1])
         K.strip_counts(dots, i0, i1, c0, sq_norms, threshold, weights, counts)
+        del dots
     is_core = counts >= min_samples
     core = np.flatnonzero(is_core)
     c = core.shape[0]
@@ -316,6 +319,7 @@ def gemm_dbscan(X64, sq_norms, threshold, min_samples, weights):
                 threshold,
                 best,
             )
+            del dots
         labels[rows] = best
     return is_core, labels
 
