@@ -17,7 +17,8 @@ The algorithm, as this module runs it:
 
 Neighbourhoods are never stored. In low dimensions a grid of cells of side
 ``eps / d**(1/p)`` makes each question local (:func:`grid_dbscan`); otherwise
-blocks of rows are compared with all points (:func:`blocked_dbscan`). See
+blocks of rows are compared with all points (:func:`blocked_dbscan`), or, for
+euclidean by BLAS, strips of the upper triangle (:func:`gemm_dbscan`). See
 ``docs/dbscan.md`` for the details, the costs and why both are exact.
 """
 
@@ -36,7 +37,7 @@ from ._base import BaseEstimator, ClusterMixin
 from ._jit import num_threads, register_warmup
 from ._validation import Interval, StrOptions, check_sample_weight
 
-__all__ = ["DBSCAN", "DBSCANTrace", "dbscan", "grid_dbscan", "blocked_dbscan"]
+__all__ = ["DBSCAN", "DBSCANTrace", "dbscan", "grid_dbscan", "blocked_dbscan", "gemm_dbscan"]
 
 # metric name -> kernel code (see _dbscan_kernels); aliases as in scikit-learn
 _MINKOWSKI_FAMILY = {
@@ -62,6 +63,9 @@ _BLOCK_ELEMENTS = 1 << 22
 _KEEP_ELEMENTS = 1 << 26
 # Fewest rows handed to BLAS at once (see _rows_times).
 _MIN_GEMM_ROWS = 128
+# Rows of one strip of the upper triangle (gemm_dbscan): tall enough that BLAS
+# runs at full speed, short enough that a strip against all points stays small.
+_STRIP_ROWS = 512
 
 
 # ---------------------------------------------------------------------------
@@ -202,6 +206,122 @@ def _rows_times(A, rows, Y):
     padded = np.zeros((_MIN_GEMM_ROWS, A.shape[1]), dtype=A.dtype)
     padded[:m] = _rows(A, rows)
     return (padded @ Y.T)[:m]
+
+
+def _product(A, B):
+    """``A @ B.T`` on BLAS's matrix-matrix path, whatever the shapes.
+
+    Operands shorter than ``_MIN_GEMM_ROWS`` rows are padded with zero rows (see
+    :func:`_rows_times`); the result is C-contiguous.
+    """
+    m, w = A.shape[0], B.shape[0]
+    if m < _MIN_GEMM_ROWS:
+        A = np.concatenate([A, np.zeros((_MIN_GEMM_ROWS - m, A.shape[1]), A.dtype)])
+    if w < _MIN_GEMM_ROWS:
+        B = np.concatenate([B, np.zeros((_MIN_GEMM_ROWS - w, B.shape[1]), B.dtype)])
+    out = A @ B.T
+    if out.shape != (m, w):
+        out = np.ascontiguousarray(out[:m, :w])
+    return out
+
+
+def _upper_strips(n, first=0):
+    """Strips ``(i0, i1, c0, c1)`` covering the upper triangle (diagonal included).
+
+    Rows ``i0:i1`` (``_STRIP_ROWS`` at most) against columns ``c0:c1`` with
+    ``c0 >= i0``; a strip has at most about ``_BLOCK_ELEMENTS`` entries.
+    """
+    width = max(_MIN_GEMM_ROWS, _BLOCK_ELEMENTS // _STRIP_ROWS)
+    for i0 in range(first, n, _STRIP_ROWS):
+        i1 = min(n, i0 + _STRIP_ROWS)
+        for c0 in range(i0, n, width):
+            yield i0, i1, c0, min(n, c0 + width)
+
+
+def gemm_dbscan(X64, sq_norms, threshold, min_samples, weights):
+    """Euclidean DBSCAN by BLAS products over the upper triangle only. Memory O(n).
+
+    The same test as the "gemm" pair test, ``max(0, (|x_i|^2 - 2 x_i.x_j) +
+    |x_j|^2) <= eps^2`` with the query ``i``'s norm first, but each dot
+    product is computed once and serves both ``(i, j)`` and ``(j, i)``: half
+    of the flops of scikit-learn's brute force. Pass 1 finds the core points
+    (keeping the "within eps" matrix when it has at most ``_KEEP_ELEMENTS``
+    entries, then growing clusters exactly as scikit-learn does); otherwise
+    pass 2 joins core points (core x core strips, upper triangle) and pass 3
+    applies the border rule (non-core x core strips).
+
+    Parameters
+    ----------
+    X64 : ndarray of shape (n, d), float64
+    sq_norms : ndarray of shape (n,), float64
+        ``|x_i|^2``.
+    threshold : float
+        eps^2 (rounded to float32 for float32 data, as scikit-learn).
+    min_samples : int
+    weights : ndarray of shape (n,)
+
+    Returns
+    -------
+    is_core : ndarray of shape (n,), bool
+    labels : ndarray of shape (n,), int64
+    """
+    n = X64.shape[0]
+    labels = np.empty(n, dtype=np.int64)
+    if n * n <= _KEEP_ELEMENTS:
+        bytes_ = np.empty((n, n), dtype=np.uint8)  # 0/1 once the strips are done
+        # (del: one strip alive at a time, not two)
+        for i0, i1, c0, c1 in _upper_strips(n):
+            dots = _product(X64[i0:i1], X64[c0:c1])
+            K.strip_within(dots, i0, i1, c0, sq_norms, threshold, bytes_)
+            del dots
+        within = bytes_.view(np.bool_)
+        counts = np.empty(n, dtype=np.float64)
+        if np.all(weights == 1):
+            K.row_counts(within, counts)
+        else:
+            K.block_weighted_counts(within, weights, counts)
+        is_core = counts >= min_samples
+        K.grow_clusters(within, is_core, labels)
+        return is_core, labels
+
+    counts = np.zeros(n, dtype=np.float64)
+    for i0, i1, c0, c1 in _upper_strips(n):
+        dots = _product(X64[i0:i1], X64[c0:c1])
+        K.strip_counts(dots, i0, i1, c0, sq_norms, threshold, weights, counts)
+        del dots
+    is_core = counts >= min_samples
+    core = np.flatnonzero(is_core)
+    c = core.shape[0]
+    C = _rows(X64, core)
+    core_sq = sq_norms[core]
+    parent = np.arange(c, dtype=np.int64)
+    for i0, i1, c0, c1 in _upper_strips(c):
+        K.strip_union(_product(C[i0:i1], C[c0:c1]), i0, i1, c0, core_sq, threshold, parent)
+    K.flatten_forest(parent)
+    # roots are the smallest position in their component, and core is sorted:
+    # numbering roots in position order is numbering by smallest core index
+    core_labels = np.cumsum(parent == np.arange(c)) - 1
+    labels[:] = -1
+    labels[core] = core_labels[parent]
+    others = np.flatnonzero(~is_core)
+    width = max(_MIN_GEMM_ROWS, _BLOCK_ELEMENTS // _STRIP_ROWS)
+    for a0 in range(0, others.shape[0], _STRIP_ROWS):
+        rows = others[a0 : a0 + _STRIP_ROWS]
+        R = _rows(X64, rows)
+        best = np.full(rows.shape[0], -1, dtype=np.int64)
+        for c0 in range(0, c, width):
+            dots = _product(R, C[c0 : c0 + width])
+            K.rows_border_labels(
+                dots,
+                sq_norms[rows],
+                core_sq[c0 : c0 + width],
+                labels[core[c0 : c0 + width]],
+                threshold,
+                best,
+            )
+            del dots
+        labels[rows] = best
+    return is_core, labels
 
 
 def _reduced_radius(eps, code, p, single):
@@ -844,7 +964,10 @@ def _fit_dbscan(X, eps, min_samples, weights, metric, code, p, algorithm):
                 is_core, labels, g = grid_dbscan(X, eps, min_samples, weights, code, p, layout)
                 return is_core, labels, "grid", g, None
         test = _PairTest(X, eps, "direct", code, p)
-    is_core, labels = blocked_dbscan(test, n, min_samples, weights)
+    if test.kind == "gemm":
+        is_core, labels = gemm_dbscan(test.X64, test.sq_norms, test.threshold, min_samples, weights)
+    else:
+        is_core, labels = blocked_dbscan(test, n, min_samples, weights)
     return is_core, labels, "blocks", None, test
 
 

@@ -313,6 +313,42 @@ def test_small_blocks_give_same_answer(monkeypatch):
     )
 
 
+def _jittered_digits(n):
+    rng = np.random.RandomState(3)
+    base = load_digits().data
+    return np.vstack([base, base + rng.rand(*base.shape)])[:n]
+
+
+@pytest.mark.parametrize("keep", [True, False])
+@pytest.mark.parametrize("dtype_name", ["float64", "float32"])
+def test_gemm_strips_match_sklearn(monkeypatch, keep, dtype_name):
+    """The upper-triangle strips (many rows, several column chunks, ragged
+    ends), kept matrix or union-find passes, equal scikit-learn."""
+    X = _jittered_digits(1100).astype(dtype_name)
+    monkeypatch.setattr(D, "_STRIP_ROWS", 130)
+    monkeypatch.setattr(D, "_BLOCK_ELEMENTS", 130 * 300)
+    if not keep:
+        monkeypatch.setattr(D, "_KEEP_ELEMENTS", 0)
+    for eps, ms in [(18.0, 5), (22.0, 12), (26.0, 40)]:
+        assert_same_as_sklearn(X, eps=eps, min_samples=ms)
+    w = np.random.RandomState(0).randint(0, 4, X.shape[0]) / 2.0
+    assert_same_as_sklearn(X, sample_weight=w, eps=20.0, min_samples=6)
+
+
+def test_gemm_strips_threads_and_paths_agree(monkeypatch):
+    """1 and 2 threads, kept matrix and union-find passes: the same labels."""
+    X = _jittered_digits(1500)
+    expected = DBSCAN(eps=21.0, min_samples=6).fit(X)
+    monkeypatch.setattr(D, "_STRIP_ROWS", 200)
+    for keep in (1 << 26, 0):
+        monkeypatch.setattr(D, "_KEEP_ELEMENTS", keep)
+        for threads in (1, 2):
+            with num_threads(threads):
+                got = DBSCAN(eps=21.0, min_samples=6).fit(X)
+            np.testing.assert_array_equal(got.labels_, expected.labels_)
+            np.testing.assert_array_equal(got.core_sample_indices_, expected.core_sample_indices_)
+
+
 # ---------------------------------------------------------------------------
 # precomputed distances
 # ---------------------------------------------------------------------------
