@@ -455,7 +455,7 @@ def check_consistent_length(*arrays):
         raise ValueError(f"Found input variables with inconsistent numbers of samples: {lengths}")
 
 
-def check_sample_weight(sample_weight, X, *, dtype=None, allow_negative=False):
+def check_sample_weight(sample_weight, X, *, dtype=None, allow_negative=False, allow_all_zero=True):
     """Validate ``sample_weight`` against ``X`` and return a 1-D array of ``X``'s dtype.
 
     Parameters
@@ -468,6 +468,9 @@ def check_sample_weight(sample_weight, X, *, dtype=None, allow_negative=False):
         Defaults to ``X.dtype``.
     allow_negative : bool
         Negative weights are refused unless this is True.
+    allow_all_zero : bool
+        With False, weights that are all zero are refused (the estimators
+        that divide by the total weight: KMeans, DBSCAN).
 
     Returns
     -------
@@ -496,6 +499,8 @@ def check_sample_weight(sample_weight, X, *, dtype=None, allow_negative=False):
     _check_finite(weights, "sample_weight")
     if not allow_negative and np.any(weights < 0):
         raise ValueError("Negative values in data passed to sample_weight.")
+    if not allow_all_zero and not weights.any():
+        raise ValueError("Sample weights must contain at least one non-zero number.")
     return weights
 
 

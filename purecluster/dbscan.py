@@ -790,9 +790,7 @@ class DBSCAN(ClusterMixin, BaseEstimator):
                 raise ValueError(f"Precomputed matrix must be square. Input is a {n}x{d} matrix.")
             if np.any(X < 0):
                 raise ValueError("Negative values in data passed to precomputed distance matrix X.")
-        weights = check_sample_weight(sample_weight, X)
-        if sample_weight is not None and not np.any(weights):
-            raise ValueError("Sample weights must contain at least one non-zero number.")
+        weights = check_sample_weight(sample_weight, X, allow_all_zero=False)
 
         with _threads(self.n_jobs):
             is_core, labels, path, g, pair_test = _fit_dbscan(

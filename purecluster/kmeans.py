@@ -118,7 +118,7 @@ def kmeans_plusplus(
         "kmeans_plusplus",
     )
     X = check_array(X)
-    sample_weight = _check_weights(sample_weight, X)
+    sample_weight = check_sample_weight(sample_weight, X, allow_all_zero=False)
     if X.shape[0] < n_clusters:
         raise ValueError(f"n_samples={X.shape[0]} should be >= n_clusters={n_clusters}.")
     if x_squared_norms is not None:
@@ -136,14 +136,6 @@ def kmeans_plusplus(
     return _kmeans_plusplus(
         X, n_clusters, sample_weight, random_state, n_local_trials, x_squared_norms
     )
-
-
-def _check_weights(sample_weight, X):
-    """``check_sample_weight`` plus scikit-learn's refusal of all-zero weights."""
-    sample_weight = check_sample_weight(sample_weight, X)
-    if not sample_weight.any():
-        raise ValueError("Sample weights must contain at least one non-zero number.")
-    return sample_weight
 
 
 def _squared_norms64(X):
@@ -750,7 +742,7 @@ class KMeans(ClusterMixin, BaseEstimator):
         n_init = self._resolve_n_init()
         accelerated = self._resolve_algorithm() == "elkan"
         random_state = check_random_state(self.random_state)
-        sample_weight = _check_weights(sample_weight, X)
+        sample_weight = check_sample_weight(sample_weight, X, allow_all_zero=False)
 
         init = self.init
         if _is_arraylike_not_scalar(init):

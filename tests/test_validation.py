@@ -261,6 +261,16 @@ def test_bad_sample_weight(weights, error, message):
         check_sample_weight(weights, np.zeros((3, 2)))
 
 
+def test_all_zero_sample_weight_refused_on_request():
+    X = np.zeros((3, 2))
+    np.testing.assert_array_equal(check_sample_weight([0.0, 0.0, 0.0], X), np.zeros(3))
+    with pytest.raises(ValueError, match="at least one non-zero number"):
+        check_sample_weight([0.0, 0.0, 0.0], X, allow_all_zero=False)
+    with pytest.raises(ValueError, match="at least one non-zero number"):
+        check_sample_weight(0.0, X, allow_all_zero=False)
+    check_sample_weight([0.0, 1.0, 0.0], X, allow_all_zero=False)
+
+
 def test_consistent_length():
     check_consistent_length([1, 2], None, np.zeros(2))
     with pytest.raises(ValueError, match=r"inconsistent numbers of samples: \[2, 3\]"):
