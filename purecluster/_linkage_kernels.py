@@ -270,6 +270,13 @@ def _ward_scan_range(Ct, size, x, lo, hi, buf):
         for j in range(lo, hi):
             t = c - Ct[0, j]
             buf[j] = sx * size[j] / (sx + size[j]) * (t * t)
+    elif d == 2:
+        # the plane in one pass (same operations as below, no partial sums stored)
+        c1 = Ct[1, x]
+        for j in range(lo, hi):
+            t = c - Ct[0, j]
+            u = c1 - Ct[1, j]
+            buf[j] = sx * size[j] / (sx + size[j]) * (t * t + u * u)
     else:
         for j in range(lo, hi):
             t = c - Ct[0, j]
