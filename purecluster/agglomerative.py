@@ -28,7 +28,14 @@ import numpy as np
 
 from . import _linkage_kernels as kernels
 from ._base import BaseEstimator, ClusterMixin
-from ._distances import COSINE, EUCLIDEAN, METRIC_ALIASES, SQEUCLIDEAN, metric_code, pairwise_square
+from ._distances import (
+    COSINE,
+    EUCLIDEAN,
+    METRIC_ALIASES,
+    SQEUCLIDEAN,
+    metric_code,
+    pairwise_square_fm,
+)
 from ._jit import register_warmup
 from ._validation import Interval, StrOptions, check_array
 
@@ -118,7 +125,7 @@ def _distance_matrix(X, metric, p=2.0):
     """The n×n distance matrix of the rows of ``X`` (float64)."""
     n = X.shape[0]
     D = np.empty((n, n), dtype=np.float64)
-    return pairwise_square(X, metric_code(metric), float(p), D)
+    return pairwise_square_fm(X, metric_code(metric), float(p), D)
 
 
 def _check_metric(X, method, metric):

@@ -390,6 +390,21 @@ def test_precomputed_input_not_mutated():
     np.testing.assert_array_equal(D, D_before)
 
 
+@pytest.mark.parametrize(
+    "metric", ["euclidean", "sqeuclidean", "l1", "cosine", "chebyshev", "minkowski"]
+)
+def test_feature_major_distance_matrix_is_bitwise_the_pairwise_one(metric):
+    # the linkage's matrix comes from the vectorised feature-major kernel; its
+    # values must be those of the pair-by-pair kernel, bit for bit
+    from purecluster._distances import metric_code, pairwise_square, pairwise_square_fm
+
+    X = random_data(12, 97, 5) + 0.1
+    code, p = metric_code(metric), 3.0
+    expected = pairwise_square(X, code, p, np.empty((97, 97)))
+    result = pairwise_square_fm(X, code, p, np.empty((97, 97)))
+    np.testing.assert_array_equal(result.view(np.int64), expected.view(np.int64))
+
+
 def test_one_and_two_threads_identical():
     # only the distance matrix is computed in parallel (rows are independent)
     X = random_data(11, 300, 3)
