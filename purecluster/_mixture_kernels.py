@@ -14,7 +14,8 @@ E-step (log-densities, O(n k d) or O(n k d^2))
     ``weighted_log_prob_spherical``  one variance per component
     ``normalize_log_prob``           log-sum-exp: responsibilities and log p(x)
 
-M-step (the weighted sums are BLAS products in ``mixture.py``)
+M-step
+    ``weighted_sums``             resp^T @ design: every weighted sum in one pass
     ``scaled_deviations``         sqrt(r_ik) (x_i - mu_k), to feed a BLAS X^T X
 
 Every E-step kernel writes the *weighted* log-probability
@@ -28,10 +29,11 @@ where U_k is the upper-triangular Cholesky factor of the precision
 (U_k U_k^T = Sigma_k^-1): the Mahalanobis distance is a squared norm and the
 log-determinant a sum of logs of a diagonal.
 
-Row loops run in parallel with ``prange``; every row's result is computed by
-one thread alone, and no kernel adds over rows (the M-step's sums are one
-BLAS product, ``resp.T @ design``), so the result is the same, bit for bit,
-for any number of threads.
+Row loops run in parallel with ``prange``. The one kernel that adds over
+rows (``weighted_sums``) uses a number of chunks that depends only on ``n``
+(never on the thread count), each chunk owning its partial sums, reduced
+serially in chunk order: the result is the same, bit for bit, for any number
+of threads.
 """
 
 from __future__ import annotations
@@ -50,11 +52,19 @@ __all__ = [
     "normalize_log_prob",
     "precisions_cholesky_full",
     "scaled_deviations",
+    "weighted_sums",
     "weighted_log_prob_diag",
     "weighted_log_prob_full",
     "weighted_log_prob_projected",
     "weighted_log_prob_spherical",
 ]
+
+
+# weighted_sums splits the rows into at most this many chunks, each at least
+# _CHUNK_ROWS long; the split depends on n only, so sums do not depend on the
+# number of threads.
+_MAX_CHUNKS = 64
+_CHUNK_ROWS = 2048
 
 
 # ---------------------------------------------------------------------------
@@ -452,3 +462,40 @@ def scaled_deviations(X, resp, means, component, out):
         s = math.sqrt(resp[i, component])
         for j in range(d):
             out[i, j] = s * (X[i, j] - means[component, j])
+
+
+@jit(parallel=True)
+def weighted_sums(resp, design, out):
+    """``out = resp.T @ design``: every weighted sum of the M-step in one pass.
+
+    ``out[k, m] = sum_i r_ik design[i, m]``. A BLAS product would do, but for
+    this shape (k and m small, n large) OpenBLAS runs at a few GFLOP/s and its
+    threads fight Numba's; here each row's k x m multiply-adds run along the
+    contiguous row of ``design`` (SIMD), into chunk-owned partial sums reduced
+    in chunk order (bit-identical for any number of threads).
+
+    Parameters
+    ----------
+    resp : ndarray of shape (n, k)      IN
+    design : ndarray of shape (n, m)    IN
+    out : ndarray of shape (k, m)       OUT
+    """
+    n, k = resp.shape
+    m = design.shape[1]
+    n_chunks = max(1, min(_MAX_CHUNKS, n // _CHUNK_ROWS))
+    partial = np.zeros((n_chunks, k, m), dtype=np.float64)
+    for chunk in prange(n_chunks):
+        start = chunk * n // n_chunks
+        stop = (chunk + 1) * n // n_chunks
+        acc = partial[chunk]
+        for i in range(start, stop):
+            for c in range(k):
+                r = resp[i, c]
+                for j in range(m):  # contiguous in design and acc: vectorised
+                    acc[c, j] += r * design[i, j]
+    for c in range(k):
+        for j in range(m):
+            s = 0.0
+            for chunk in range(n_chunks):
+                s += partial[chunk, c, j]
+            out[c, j] = s

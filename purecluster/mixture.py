@@ -140,16 +140,17 @@ class _Moments:
     """What the M-step needs from X, computed once per fit: X never changes during EM.
 
     Every weighted sum the M-step needs is a column of one product
-    ``resp.T @ design``, one BLAS call per iteration instead of a pass over
-    the data per statistic, with ``design = [1 | X - c | second-order terms]``
+    ``resp.T @ design`` (:func:`kernels.weighted_sums`), one pass per
+    iteration instead of one per statistic, with ``design = [1 | X - c | second-order terms]``
     around the data mean ``c``:
 
     * ``'full'`` with few features: the products ``(x_a - c_a)(x_b - c_b)``,
       ``a <= b`` (``d (d + 1) / 2`` columns, the upper triangle);
     * ``'diag'``, ``'spherical'``: the squares ``(x_j - c_j)^2``;
     * ``'tied'``: none, its scatter ``(X - c)^T (X - c)`` is computed here once;
-    * ``'full'`` with many features: none, the scatter is a BLAS ``syrk``
-      per component (fewer flops than ``d^2 / 2`` columns).
+    * ``'full'`` with many features: no design at all; counts and means are
+      BLAS products as in scikit-learn, the scatter a BLAS ``syrk`` per
+      component (fewer flops than ``d^2 / 2`` columns).
 
     The second moments are then turned into scatter around each component's
     mean, ``sum_i r_ik (x_i - mu_k)(x_i - mu_k)^T = S2 - m S1^T - S1 m^T +
@@ -175,13 +176,25 @@ class _Moments:
             columns.append(centered[:, self.upper[0]] * centered[:, self.upper[1]])
         elif covariance_type == "tied":
             self.scatter = centered.T @ centered
-        self.design = np.hstack(columns)
+        elif covariance_type == "full":  # many features: counts and means by BLAS
+            columns = []
+        self.design = np.hstack(columns) if columns else None
 
     def parameters(self, resp, reg_covar):
         """(nk, means, covariances) from responsibilities (:func:`estimate_gaussian_parameters`)."""
         X, center = self.X, self.center
         n_samples, n_features = X.shape
-        moments = resp.T @ self.design  # one BLAS product: every weighted sum at once
+        if self.covariance_type == "full" and self.upper is None:
+            # Many features: BLAS products (syrk) follow, where a parallel
+            # kernel's spinning threads would slow them down, and these sums are
+            # a small part of the work. Counts and means as scikit-learn sums
+            # them (1^T R and R^T X by BLAS), which keeps the digits' fits (and
+            # the samples drawn from them) on scikit-learn's rounding.
+            nk = np.ones(n_samples) @ resp + _NK_GUARD
+            means = (resp.T @ X) / nk[:, np.newaxis]
+            return nk, means, _covariances_full_blas(X, resp, nk, means, reg_covar)
+        moments = np.empty((resp.shape[1], self.design.shape[1]))
+        kernels.weighted_sums(resp, self.design, moments)  # every weighted sum at once
         total = moments[:, 0]  # sum_i r_ik
         first = moments[:, 1 : 1 + n_features]  # sum_i r_ik (x_i - c)
         second = moments[:, 1 + n_features :]
@@ -201,8 +214,6 @@ class _Moments:
             return nk, means, covariances
         if ctype == "tied":
             return nk, means, self._tied(nk, means, reg_covar)
-        if self.upper is None:  # many features: BLAS syrk per component
-            return nk, means, _covariances_full_blas(X, resp, nk, means, reg_covar)
         rows, cols = self.upper
         packed = (
             second
@@ -558,7 +569,7 @@ class GaussianMixture(BaseEstimator):
     scikit-learn computes in float32 and, with ``E[x^2] - mu^2`` for the
     'diag', 'spherical' and 'tied' covariances, can lose every digit (even
     produce negative variances) when data lie far from the origin; here
-    variances are sums of squared deviations. See ``docs/mixture.md``.
+    second moments are taken around the data mean. See ``docs/mixture.md``.
 
     Examples
     --------
