@@ -14,10 +14,9 @@ E-step (log-densities, O(n k d) or O(n k d^2))
     ``weighted_log_prob_spherical``  one variance per component
     ``normalize_log_prob``           log-sum-exp: responsibilities and log p(x)
 
-M-step (second moments, O(n k d^2) for full, O(n k d) for diag)
-    ``covariances_full_direct``   weighted scatter matrices, small d
+M-step
+    ``weighted_sums``             resp^T @ design: every weighted sum in one pass
     ``scaled_deviations``         sqrt(r_ik) (x_i - mu_k), to feed a BLAS X^T X
-    ``covariances_diag``          weighted variances per feature
 
 Every E-step kernel writes the *weighted* log-probability
 
@@ -30,10 +29,11 @@ where U_k is the upper-triangular Cholesky factor of the precision
 (U_k U_k^T = Sigma_k^-1): the Mahalanobis distance is a squared norm and the
 log-determinant a sum of logs of a diagonal.
 
-Row loops run in parallel with ``prange``. Kernels that add over rows use a
-number of chunks that depends only on ``n`` (never on the thread count), each
-chunk owning its partial sums, reduced serially in chunk order: the result is
-the same, bit for bit, for any number of threads.
+Row loops run in parallel with ``prange``. The one kernel that adds over
+rows (``weighted_sums``) uses a number of chunks that depends only on ``n``
+(never on the thread count), each chunk owning its partial sums, reduced
+serially in chunk order: the result is the same, bit for bit, for any number
+of threads.
 """
 
 from __future__ import annotations
@@ -49,27 +49,22 @@ __all__ = [
     "cholesky_lower",
     "cholesky_of_precisions",
     "exp_nonpositive",
-    "covariances_diag",
-    "covariances_full_direct",
     "normalize_log_prob",
     "precisions_cholesky_full",
     "scaled_deviations",
+    "weighted_sums",
     "weighted_log_prob_diag",
     "weighted_log_prob_full",
     "weighted_log_prob_projected",
     "weighted_log_prob_spherical",
 ]
 
-# Reductions over rows are split into at most this many chunks, each at least
+
+# weighted_sums splits the rows into at most this many chunks, each at least
 # _CHUNK_ROWS long; the split depends on n only, so sums do not depend on the
 # number of threads.
 _MAX_CHUNKS = 64
 _CHUNK_ROWS = 2048
-
-
-@jit
-def _n_chunks(n):
-    return max(1, min(_MAX_CHUNKS, n // _CHUNK_ROWS))
 
 
 # ---------------------------------------------------------------------------
@@ -446,55 +441,6 @@ def normalize_log_prob(weighted_log_prob, resp, log_prob_norm):
 # ---------------------------------------------------------------------------
 # M-step: second moments around each component's mean
 # ---------------------------------------------------------------------------
-@jit(parallel=True)
-def covariances_full_direct(X, resp, means, nk, reg_covar, out):
-    """Weighted scatter matrices, for small d.
-
-    ``out[k] = sum_i r_ik (x_i - mu_k)(x_i - mu_k)^T / nk[k] + reg_covar * I``.
-    Only the upper triangle is accumulated (the matrix is symmetric), in
-    chunk-owned partial sums reduced in chunk order. O(n k d^2 / 2).
-
-    Parameters
-    ----------
-    X : ndarray of shape (n, d)          IN
-    resp : ndarray of shape (n, k)       IN
-    means : ndarray of shape (k, d)      IN
-    nk : ndarray of shape (k,)           IN, sum_i r_ik (+ a tiny guard)
-    reg_covar : float                    IN
-    out : ndarray of shape (k, d, d)     OUT
-    """
-    n, d = X.shape
-    k = means.shape[0]
-    n_chunks = _n_chunks(n)
-    partial = np.zeros((n_chunks, k, d, d), dtype=X.dtype)
-    for chunk in prange(n_chunks):
-        start = chunk * n // n_chunks
-        stop = (chunk + 1) * n // n_chunks
-        diff = np.empty(d, dtype=X.dtype)
-        acc = partial[chunk]
-        for i in range(start, stop):
-            for c in range(k):
-                r = resp[i, c]
-                if r == 0.0:  # hard assignments (k-means init): skip the zeros
-                    continue
-                for j in range(d):
-                    diff[j] = X[i, j] - means[c, j]
-                for a in range(d):
-                    ra = r * diff[a]
-                    for b in range(a, d):
-                        acc[c, a, b] += ra * diff[b]
-    for c in range(k):
-        for a in range(d):
-            for b in range(a, d):
-                s = 0.0
-                for chunk in range(n_chunks):
-                    s += partial[chunk, c, a, b]
-                s /= nk[c]
-                out[c, a, b] = s
-                out[c, b, a] = s
-            out[c, a, a] += reg_covar
-
-
 @jit  # serial, like weighted_log_prob_projected: it alternates with BLAS calls
 def scaled_deviations(X, resp, means, component, out):
     """``out[i] = sqrt(r_ik) * (X[i] - means[k])`` for one component k.
@@ -519,33 +465,25 @@ def scaled_deviations(X, resp, means, component, out):
 
 
 @jit(parallel=True)
-def covariances_diag(X, resp, means, nk, guard, reg_covar, out):
-    """Weighted variance of each feature within each component.
+def weighted_sums(resp, design, out):
+    """``out = resp.T @ design``: every weighted sum of the M-step in one pass.
 
-    ``out[k, j] = sum_i r_ik (X[i, j] - means[k, j])^2 / nk[k]
-    + means[k, j]^2 * guard / nk[k] + reg_covar``, from deviations (never
-    negative, unlike ``E[x^2] - mu^2``), in chunk-owned partial sums reduced
-    in chunk order. O(n k d).
-
-    The middle term is what ``E[x^2] - mu^2`` (scikit-learn's formula) adds
-    when ``nk`` carries the ``guard`` against empty components
-    (``nk = sum_i r_ik + guard``): negligible, except for a component about
-    to vanish, where it keeps the two on the same path.
+    ``out[k, m] = sum_i r_ik design[i, m]``. A BLAS product would do, but for
+    this shape (k and m small, n large) OpenBLAS runs at a few GFLOP/s and its
+    threads fight Numba's; here each row's k x m multiply-adds run along the
+    contiguous row of ``design`` (SIMD), into chunk-owned partial sums reduced
+    in chunk order (bit-identical for any number of threads).
 
     Parameters
     ----------
-    X : ndarray of shape (n, d)        IN
-    resp : ndarray of shape (n, k)     IN
-    means : ndarray of shape (k, d)    IN, sum_i r_ik x_i / nk
-    nk : ndarray of shape (k,)         IN, sum_i r_ik + guard
-    guard : float                      IN
-    reg_covar : float                  IN
-    out : ndarray of shape (k, d)      OUT
+    resp : ndarray of shape (n, k)      IN
+    design : ndarray of shape (n, m)    IN
+    out : ndarray of shape (k, m)       OUT
     """
-    n, d = X.shape
-    k = means.shape[0]
-    n_chunks = _n_chunks(n)
-    partial = np.zeros((n_chunks, k, d), dtype=X.dtype)
+    n, k = resp.shape
+    m = design.shape[1]
+    n_chunks = max(1, min(_MAX_CHUNKS, n // _CHUNK_ROWS))
+    partial = np.zeros((n_chunks, k, m), dtype=np.float64)
     for chunk in prange(n_chunks):
         start = chunk * n // n_chunks
         stop = (chunk + 1) * n // n_chunks
@@ -553,15 +491,11 @@ def covariances_diag(X, resp, means, nk, guard, reg_covar, out):
         for i in range(start, stop):
             for c in range(k):
                 r = resp[i, c]
-                if r == 0.0:
-                    continue
-                for j in range(d):
-                    t = X[i, j] - means[c, j]
-                    acc[c, j] += r * t * t
+                for j in range(m):  # contiguous in design and acc: vectorised
+                    acc[c, j] += r * design[i, j]
     for c in range(k):
-        for j in range(d):
+        for j in range(m):
             s = 0.0
             for chunk in range(n_chunks):
                 s += partial[chunk, c, j]
-            mu = means[c, j]
-            out[c, j] = s / nk[c] + mu * mu * guard / nk[c] + reg_covar
+            out[c, j] = s

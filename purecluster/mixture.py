@@ -68,7 +68,7 @@ _BLOCK_ELEMENTS = 1 << 19
 # n_k = sum_i r_ik + _NK_GUARD: scikit-learn's guard against empty components,
 # 10 machine epsilons. We compute in float64 for float32 data too and use
 # float64's epsilon: float32's (1.2e-6) would bias the variances of data far
-# from the origin (see covariances_diag).
+# from the origin (see _Moments.parameters).
 _NK_GUARD = 10 * np.finfo(np.float64).eps
 
 _ILL_DEFINED = (
@@ -136,15 +136,131 @@ def initial_responsibilities(X, n_components, init_params, random_state):
 # ---------------------------------------------------------------------------
 # Stage 2: M-step (weighted maximum likelihood)
 # ---------------------------------------------------------------------------
-def _covariances_full(X, resp, nk, means, reg_covar, guard):
-    n_samples, n_features = X.shape
+class _Moments:
+    """What the M-step needs from X, computed once per fit: X never changes during EM.
+
+    Every weighted sum the M-step needs is a column of one product
+    ``resp.T @ design`` (:func:`kernels.weighted_sums`), one pass per
+    iteration instead of one per statistic, with ``design = [1 | X - c | second-order terms]``
+    around the data mean ``c``:
+
+    * ``'full'`` with few features: the products ``(x_a - c_a)(x_b - c_b)``,
+      ``a <= b`` (``d (d + 1) / 2`` columns, the upper triangle);
+    * ``'diag'``, ``'spherical'``: the squares ``(x_j - c_j)^2``;
+    * ``'tied'``: none, its scatter ``(X - c)^T (X - c)`` is computed here once;
+    * ``'full'`` with many features: no design at all; counts and means are
+      BLAS products as in scikit-learn, the scatter a BLAS ``syrk`` per
+      component (fewer flops than ``d^2 / 2`` columns).
+
+    The second moments are then turned into scatter around each component's
+    mean, ``sum_i r_ik (x_i - mu_k)(x_i - mu_k)^T = S2 - m S1^T - S1 m^T +
+    R m m^T`` (``m = mu_k - c``). Centring at ``c`` keeps this cancellation
+    small: the digits lost are about ``log10(|mu_k - c|^2 / sigma_k^2)``
+    (scikit-learn's ``'diag'``, ``'spherical'`` and ``'tied'`` formulas work
+    around the origin instead).
+    """
+
+    def __init__(self, X, covariance_type):
+        n_samples, n_features = X.shape
+        self.X = X
+        self.covariance_type = covariance_type
+        self.center = X.mean(axis=0)
+        centered = X - self.center
+        columns = [np.ones((n_samples, 1)), centered]
+        self.upper = None
+        self.scatter = None
+        if covariance_type in ("diag", "spherical"):
+            columns.append(centered * centered)
+        elif covariance_type == "full" and n_features < _BLAS_MIN_FEATURES:
+            self.upper = np.triu_indices(n_features)
+            columns.append(centered[:, self.upper[0]] * centered[:, self.upper[1]])
+        elif covariance_type == "tied":
+            self.scatter = centered.T @ centered
+        elif covariance_type == "full":  # many features: counts and means by BLAS
+            columns = []
+        self.design = np.hstack(columns) if columns else None
+
+    def parameters(self, resp, reg_covar):
+        """(nk, means, covariances) from responsibilities (:func:`estimate_gaussian_parameters`)."""
+        X, center = self.X, self.center
+        n_samples, n_features = X.shape
+        if self.covariance_type == "full" and self.upper is None:
+            # Many features: BLAS products (syrk) follow, where a parallel
+            # kernel's spinning threads would slow them down, and these sums are
+            # a small part of the work. Counts and means as scikit-learn sums
+            # them (1^T R and R^T X by BLAS), which keeps the digits' fits (and
+            # the samples drawn from them) on scikit-learn's rounding.
+            nk = np.ones(n_samples) @ resp + _NK_GUARD
+            means = (resp.T @ X) / nk[:, np.newaxis]
+            return nk, means, _covariances_full_blas(X, resp, nk, means, reg_covar)
+        moments = np.empty((resp.shape[1], self.design.shape[1]))
+        kernels.weighted_sums(resp, self.design, moments)  # every weighted sum at once
+        total = moments[:, 0]  # sum_i r_ik
+        first = moments[:, 1 : 1 + n_features]  # sum_i r_ik (x_i - c)
+        second = moments[:, 1 + n_features :]
+        guard = _NK_GUARD
+        nk = total + guard
+        # sum_i r_ik x_i / nk, exactly (the guard is not in the weights)
+        means = (first + total[:, np.newaxis] * center) / nk[:, np.newaxis]
+        shift = means - center  # m_k = mu_k - c
+        ctype = self.covariance_type
+        if ctype in ("diag", "spherical"):
+            # sum_i r_ik (x_ij - mu_kj)^2 = S2 - 2 m S1 + R m^2, then scikit-learn's
+            # guard term (what its E[x^2] - mu^2 adds; see estimate_gaussian_parameters).
+            scatter = second - 2.0 * shift * first + total[:, np.newaxis] * shift * shift
+            covariances = (scatter + means * means * guard) / nk[:, np.newaxis] + reg_covar
+            if ctype == "spherical":
+                covariances = covariances.mean(axis=1)
+            return nk, means, covariances
+        if ctype == "tied":
+            return nk, means, self._tied(nk, means, reg_covar)
+        rows, cols = self.upper
+        packed = (
+            second
+            - shift[:, rows] * first[:, cols]
+            - first[:, rows] * shift[:, cols]
+            + total[:, np.newaxis] * shift[:, rows] * shift[:, cols]
+        ) / nk[:, np.newaxis]
+        covariances = np.empty((means.shape[0], n_features, n_features))
+        covariances[:, rows, cols] = packed
+        covariances[:, cols, rows] = packed
+        covariances[:, np.arange(n_features), np.arange(n_features)] += reg_covar
+        return nk, means, covariances
+
+    def _tied(self, nk, means, reg_covar):
+        """scikit-learn's ``(X^T X - sum_k n_k mu_k mu_k^T) / sum_k n_k``, around the data mean.
+
+        Written around the mean c of X, the same matrix is
+
+            (X-c)^T (X-c) - sum_k n_k (mu_k-c)(mu_k-c)^T
+                + c s^T + s c^T - (n - N) c c^T,    s = n c - sum_k n_k mu_k,
+
+        with N = sum_k n_k; when every row of ``resp`` sums to 1 the last three
+        terms vanish, and no large squares cancel. (They do not vanish after a
+        ``'random_from_data'`` or ``'k-means++'`` start, whose rows are mostly
+        zero: the formula keeps scikit-learn's value there too.)
+        """
+        n_samples, n_features = self.X.shape
+        center = self.center
+        deviations = means - center
+        scatter = self.scatter - (nk[:, np.newaxis] * deviations).T @ deviations
+        total = nk.sum()
+        s = n_samples * center - nk @ means
+        scatter += np.outer(center, s) + np.outer(s, center)
+        scatter -= (n_samples - total) * np.outer(center, center)
+        covariance = scatter / total
+        covariance.flat[:: n_features + 1] += reg_covar
+        return covariance
+
+
+def _covariances_full_blas(X, resp, nk, means, reg_covar):
+    """Weighted scatter per component, ``W^T W`` with ``W = sqrt(r_k) (X - mu_k)``.
+
+    NumPy computes ``W.T @ W`` as a symmetric rank-n update (syrk, half a gemm).
+    """
+    n_features = X.shape[1]
     n_components = means.shape[0]
     covariances = np.empty((n_components, n_features, n_features))
-    if n_features < _BLAS_MIN_FEATURES:
-        kernels.covariances_full_direct(X, resp, means, nk, reg_covar, covariances)
-        return covariances
-    # sqrt(r_ik) (x_i - mu_k) stacked as W: W^T W is the weighted scatter,
-    # which NumPy computes as a symmetric rank-n update (syrk, half a gemm).
     W = np.empty_like(X)
     for k in range(n_components):
         kernels.scaled_deviations(X, resp, means, k, W)
@@ -152,52 +268,6 @@ def _covariances_full(X, resp, nk, means, reg_covar, guard):
         covariances[k] /= nk[k]
         covariances[k].flat[:: n_features + 1] += reg_covar
     return covariances
-
-
-def _covariance_tied(X, resp, nk, means, reg_covar, guard):
-    """scikit-learn's ``(X^T X - sum_k n_k mu_k mu_k^T) / sum_k n_k``, around the data mean.
-
-    Written around the mean c of X, the same matrix is
-
-        (X-c)^T (X-c) - sum_k n_k (mu_k-c)(mu_k-c)^T
-            + c s^T + s c^T - (n - N) c c^T,    s = n c - sum_k n_k mu_k,
-
-    with N = sum_k n_k; when every row of ``resp`` sums to 1 the last three
-    terms vanish, and no large squares cancel. (They do not vanish after a
-    ``'random_from_data'`` or ``'k-means++'`` start, whose rows are mostly
-    zero: the formula keeps scikit-learn's value there too.)
-    """
-    n_samples, n_features = X.shape
-    center = X.mean(axis=0)
-    centered = X - center
-    scatter = centered.T @ centered
-    deviations = means - center
-    scatter -= (nk[:, np.newaxis] * deviations).T @ deviations
-    total = nk.sum()
-    s = n_samples * center - nk @ means
-    scatter += np.outer(center, s) + np.outer(s, center)
-    scatter -= (n_samples - total) * np.outer(center, center)
-    covariance = scatter / total
-    covariance.flat[:: n_features + 1] += reg_covar
-    return covariance
-
-
-def _covariances_diag(X, resp, nk, means, reg_covar, guard):
-    covariances = np.empty_like(means)
-    kernels.covariances_diag(X, resp, means, nk, guard, reg_covar, covariances)
-    return covariances
-
-
-def _covariances_spherical(X, resp, nk, means, reg_covar, guard):
-    return _covariances_diag(X, resp, nk, means, reg_covar, guard).mean(axis=1)
-
-
-_COVARIANCE_ESTIMATORS = {
-    "full": _covariances_full,
-    "tied": _covariance_tied,
-    "diag": _covariances_diag,
-    "spherical": _covariances_spherical,
-}
 
 
 def estimate_gaussian_parameters(X, resp, reg_covar, covariance_type):
@@ -219,13 +289,15 @@ def estimate_gaussian_parameters(X, resp, reg_covar, covariance_type):
     covariances : ndarray
         (k, d, d) for 'full', (d, d) for 'tied', (k, d) for 'diag', (k,) for
         'spherical'.
+
+    Notes
+    -----
+    The 'diag' and 'spherical' variances include scikit-learn's
+    ``mu^2 guard / nk`` (what its ``E[x^2] - mu^2`` adds when ``nk`` carries
+    the guard): negligible, except for a component about to vanish, where it
+    keeps the two on the same path.
     """
-    guard = _NK_GUARD
-    # 1^T R as a BLAS product: much faster than a column sum over short rows.
-    nk = np.ones(resp.shape[0]) @ resp + guard
-    means = (resp.T @ X) / nk[:, np.newaxis]
-    covariances = _COVARIANCE_ESTIMATORS[covariance_type](X, resp, nk, means, reg_covar, guard)
-    return nk, means, covariances
+    return _Moments(X, covariance_type).parameters(resp, reg_covar)
 
 
 def compute_precision_cholesky(covariances, covariance_type):
@@ -278,12 +350,16 @@ def precision_cholesky_from_precisions(precisions, covariance_type):
     return np.sqrt(precisions)
 
 
-def m_step(X, resp, reg_covar, covariance_type):
+def m_step(X, resp, reg_covar, covariance_type, moments=None):
     """New (weights, means, covariances, precisions_cholesky) from responsibilities.
 
     ``w_k = n_k / sum_j n_j``; see :func:`estimate_gaussian_parameters`.
+    ``moments``: the ``_Moments`` of X, when the caller keeps it between
+    iterations (the fit does).
     """
-    nk, means, covariances = estimate_gaussian_parameters(X, resp, reg_covar, covariance_type)
+    if moments is None:
+        moments = _Moments(X, covariance_type)
+    nk, means, covariances = moments.parameters(resp, reg_covar)
     weights = nk / nk.sum()
     precisions_chol = compute_precision_cholesky(covariances, covariance_type)
     return weights, means, covariances, precisions_chol
@@ -493,7 +569,7 @@ class GaussianMixture(BaseEstimator):
     scikit-learn computes in float32 and, with ``E[x^2] - mu^2`` for the
     'diag', 'spherical' and 'tied' covariances, can lose every digit (even
     produce negative variances) when data lie far from the origin; here
-    variances are sums of squared deviations. See ``docs/mixture.md``.
+    second moments are taken around the data mean. See ``docs/mixture.md``.
 
     Examples
     --------
@@ -614,6 +690,7 @@ class GaussianMixture(BaseEstimator):
         previous_lower_bound = None if do_init else self.lower_bound_
 
         random_state = check_random_state(self.random_state)
+        moments = _Moments(X64, self.covariance_type)
         max_lower_bound = -np.inf
         best_params, best_n_iter, best_lower_bounds, best_trace = None, 0, [], None
         self.converged_ = False
@@ -621,7 +698,7 @@ class GaussianMixture(BaseEstimator):
         for init in range(n_init):
             self._print_verbose_msg_init_beg(init)
             if do_init:
-                params = self._initial_parameters(X64, X, random_state, user_init)
+                params = self._initial_parameters(X64, X, random_state, user_init, moments)
                 lower_bound = -np.inf
             else:
                 params, lower_bound = previous, previous_lower_bound
@@ -639,7 +716,7 @@ class GaussianMixture(BaseEstimator):
                 lower_bound, resp = e_step(
                     X64, params[0], params[1], params[3], self.covariance_type
                 )
-                params = m_step(X64, resp, self.reg_covar, self.covariance_type)
+                params = m_step(X64, resp, self.reg_covar, self.covariance_type, moments)
                 lower_bounds.append(lower_bound)
                 if history is not None:
                     history.append(params)
@@ -736,15 +813,13 @@ class GaussianMixture(BaseEstimator):
                 raise ValueError(f"'{ctype} precision' should be positive")
         return weights, means, precisions
 
-    def _initial_parameters(self, X64, X, random_state, user_init):
+    def _initial_parameters(self, X64, X, random_state, user_init, moments):
         """One run's start: drawn responsibilities and one M-step, or the user's values."""
         weights_init, means_init, precisions_init = user_init
         weights = means = covariances = None
         if weights_init is None or means_init is None or precisions_init is None:
             resp = initial_responsibilities(X, self.n_components, self.init_params, random_state)
-            nk, means, covariances = estimate_gaussian_parameters(
-                X64, resp, self.reg_covar, self.covariance_type
-            )
+            nk, means, covariances = moments.parameters(resp, self.reg_covar)
             weights = nk / X64.shape[0]
         if weights_init is not None:
             weights = weights_init
