@@ -596,3 +596,36 @@ def test_runs_without_sklearn_and_scipy(run_without_oracles):
     )
     assert "ok" in result.stdout, result.stderr
     assert "scipy is blocked in this test" in result.stderr, result.stderr
+
+
+# --------------------------------------------------- the "random" init's draws
+@pytest.mark.tiny
+@pytest.mark.parametrize("seed", range(60))
+def test_choice_without_replacement_is_numpys(seed):
+    """Our copy of ``RandomState.choice(n, size, replace=False, p=p)`` draws the same.
+
+    Same indices in the same order, and the generator is left in the same
+    state (the next draw agrees), for uniform and uneven weights, weights
+    with zeros, and sizes up to n (several rounds of redrawing).
+    """
+    from purecluster.kmeans import _choice_without_replacement
+
+    rng = np.random.RandomState(1000 + seed)
+    n = int(rng.randint(1, 40))
+    weights = np.ones(n) if seed % 3 == 0 else rng.rand(n) * (rng.rand(n) > 0.3)
+    if not weights.any():
+        weights[0] = 1.0
+    size = int(rng.randint(1, np.count_nonzero(weights) + 1))
+    p = weights / weights.sum()
+    theirs = np.random.RandomState(seed)
+    expected = theirs.choice(n, size=size, replace=False, p=p)
+    ours = np.random.RandomState(seed)
+    np.testing.assert_array_equal(_choice_without_replacement(ours, p, size), expected)
+    assert ours.random_sample() == theirs.random_sample()
+
+
+def test_choice_without_replacement_refuses_too_few_nonzero():
+    from purecluster.kmeans import _choice_without_replacement
+
+    with pytest.raises(ValueError, match="Fewer non-zero entries in p than size"):
+        _choice_without_replacement(np.random.RandomState(0), np.array([0.5, 0.5, 0.0]), 3)
