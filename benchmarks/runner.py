@@ -12,7 +12,12 @@ For each workload and size, in one process and on the same inputs:
    reported; a disagreeing implementation is FAILED (and still timed, so the row
    stays visible).
 4. Timed rounds alternate the implementations (A, B, C, A, B, C, ...), with
-   ``gc.collect()`` before every call and ``time.perf_counter`` around it.  An
+   ``gc.collect()`` and a pause of ``SETTLE_S`` before every call and
+   ``time.perf_counter`` around it.  The pause lets the previous call's thread
+   pools (OpenMP, OpenBLAS) finish busy-waiting and go to sleep: otherwise
+   their spinning threads take the cores from the next implementation's call
+   (measured: a 500-point KMeans fit ran 2-3x slower right after
+   scikit-learn's than on its own).  An
    implementation stops early only when one call exceeds the time budget.
    Objects alive before the warm-up (imported modules, the inputs) are moved
    out of the garbage collector's reach with ``gc.freeze()`` for the case, so
@@ -120,9 +125,15 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
 
 
+# Pause before each timed call, longer than OpenBLAS's (~0.1 s) and libgomp's
+# busy-wait after a parallel region (see the module docstring, step 4).
+SETTLE_S = 0.2
+
+
 def timed_call(fn: Callable[[Any], Any], inputs: Any) -> tuple[float, Any]:
-    """Collect garbage, then time one call; returns ``(seconds, result)``."""
+    """Collect garbage, let idle thread pools sleep, then time one call: ``(seconds, result)``."""
     gc.collect()
+    time.sleep(SETTLE_S)
     start = time.perf_counter()
     result = fn(inputs)
     return time.perf_counter() - start, result

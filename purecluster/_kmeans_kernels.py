@@ -255,67 +255,6 @@ def _assign_block(X, w, C, CT, c_sq_norms, labels, start, stop, sums, weights, w
 
 
 @jit
-def assign_rows_from_products(
-    X, w, XC, row0, c_sq_norms, labels, start, stop, sums, weights, with_sums
-):
-    """The assignment of rows ``start:stop`` given their products with the centres.
-
-    ``XC`` (stop - start, k) IN holds ``x_i·c_j`` for row ``i = row0 + r``,
-    computed by NumPy's BLAS between kernels (``X[start:stop] @ C.T``): for
-    many centres in many dimensions a tuned matrix product is several times
-    faster than a loop written here. The rest is as in :func:`_assign_block`:
-    ``argmin_j ||c_j||² - 2 x_i·c_j`` and the weighted sums (added to
-    ``sums``/``weights``, the block's own buffers).
-
-    Returns
-    -------
-    n_changed : int
-    """
-    nearest = np.empty(TILE_ROWS, dtype=np.int32)
-    n_changed = 0
-    for t0 in range(start, stop, TILE_ROWS):
-        t1 = min(stop, t0 + TILE_ROWS)
-        for i in range(t0, t1):
-            nearest[i - t0] = _argmin_expanded(XC[i - row0], c_sq_norms)
-        n_changed += _relabel_tile(X, w, t0, t1, nearest, labels, sums, weights, with_sums)
-    return n_changed
-
-
-@jit(parallel=True)
-def assign_blocks_from_products(
-    X, w, XC, row0, c_sq_norms, labels, b0, b1, n_blocks, block_sums, block_weights, with_sums
-):
-    """:func:`assign_rows_from_products` for blocks ``b0:b1``, spread over threads.
-
-    ``XC`` holds the products of rows ``row0:`` (the first row of block
-    ``b0``) onwards; block ``b`` adds its rows to ``block_sums[b]`` and
-    ``block_weights[b]`` (OUT, added to), as in :func:`lloyd_assign_parallel`.
-
-    Returns
-    -------
-    n_changed : int
-    """
-    n = X.shape[0]
-    changed = np.zeros(b1 - b0, dtype=np.int64)
-    for b in prange(b0, b1):
-        start, stop = _block_range(b, n_blocks, n)
-        changed[b - b0] = assign_rows_from_products(
-            X,
-            w,
-            XC,
-            row0,
-            c_sq_norms,
-            labels,
-            start,
-            stop,
-            block_sums[b],
-            block_weights[b],
-            with_sums,
-        )
-    return changed.sum()
-
-
-@jit
 def _squared_norms(C):
     """``||C[j]||²`` for each row, in C's dtype, summed over features in order."""
     k, d = C.shape

@@ -45,11 +45,6 @@ __all__ = ["KMeans", "k_means", "kmeans_plusplus", "lloyd"]
 # (measured on a shared 2-core machine: a parallel region costs ~0.1-10 ms
 # when the cores are busy, so small problems must not start one)
 _PARALLEL_WORK = 250_000
-# From this many centres x features, the products x·c come from BLAS.
-_BLAS_KD = 256
-_BLAS_MIN_FEATURES = 32
-_BLAS_MIN_WORK = 20_000_000  # below it, BLAS's thread start-up dominates
-_BLAS_CHUNK_ENTRIES = 256 * 1024
 # trace_ keeps the labels of every iteration only up to this many samples.
 TRACE_LABELS_MAX_SAMPLES = 10_000
 
@@ -297,59 +292,14 @@ def _use_parallel(n_samples, n_clusters, n_features):
     return K.n_blocks_for(n_samples) > 1 and n_samples * n_clusters * n_features >= _PARALLEL_WORK
 
 
-def _use_blas(n_samples, n_clusters, n_features):
-    """Whether the products x·c should come from NumPy's BLAS (see ``_lloyd_assign_blas``).
-
-    Measured: the fused kernel wins up to about 16 features whatever the
-    number of centres (it tiles 4 rows x all centres); BLAS wins for long
-    dot products (many features).
-    """
-    return (
-        n_features >= _BLAS_MIN_FEATURES
-        and n_clusters * n_features >= _BLAS_KD
-        and n_samples * n_clusters * n_features >= _BLAS_MIN_WORK
-    )
-
-
-def _lloyd_assign_blas(X, w, C, labels, sums, weights, n_blocks, with_sums):
-    """:func:`K.lloyd_assign` with the products ``x·c`` computed by NumPy's BLAS.
-
-    Consecutive blocks are grouped: one ``X_group @ C.T`` (BLAS, on its own
-    threads; the product, about 2 MB, stays in cache), then a parallel kernel
-    takes the argmin and adds each block to its own sums. Same blocks, same
-    order of the sums as the fused kernels, so the result does not depend on
-    the number of threads. (Calling BLAS from several Python threads at once
-    is not an option: OpenBLAS then serialises or oversubscribes, measured
-    40x slower here.)
-    """
-    n = X.shape[0]
-    k, d = C.shape
-    c_sq_norms = np.einsum("ij,ij->i", C, C)
-    CT = np.ascontiguousarray(C.T)  # measured 2x faster in the product than C.T
-    block_sums = np.zeros((n_blocks, k, d), dtype=X.dtype)
-    block_weights = np.zeros((n_blocks, k), dtype=X.dtype)
-    # consecutive blocks share one product of about _BLAS_CHUNK_ENTRIES
-    # entries: large enough for BLAS to run at full speed, small enough to
-    # stay in cache; the kernel then spreads those blocks over threads
-    rows_per_block = -(-n // n_blocks)
-    group = max(1, _BLAS_CHUNK_ENTRIES // (rows_per_block * k))
-    products = np.empty((min(n, (group + 1) * rows_per_block), k), dtype=X.dtype)
-    n_changed = 0
-    for g0 in range(0, n_blocks, group):
-        g1 = min(n_blocks, g0 + group)
-        r0, r1 = (g0 * n) // n_blocks, (g1 * n) // n_blocks
-        XC = np.matmul(X[r0:r1], CT, out=products[: r1 - r0])
-        n_changed += K.assign_blocks_from_products(
-            X, w, XC, r0, c_sq_norms, labels, g0, g1, n_blocks, block_sums, block_weights, with_sums
-        )
-    K.reduce_blocks(block_sums, block_weights, sums, weights)
-    return n_changed
-
-
 def _lloyd_step(n_samples, n_clusters, n_features):
-    """The assignment driver for this shape: BLAS products, or a fused kernel."""
-    if _use_blas(n_samples, n_clusters, n_features):
-        return _lloyd_assign_blas
+    """The assignment driver for this shape: threaded or serial fused kernel.
+
+    (Products from NumPy's BLAS between kernels were tried for many features
+    and removed: with 2 threads the fused kernel was faster at every size
+    measured, e.g. 100k x 64, k = 10: 29 ms against 55 ms per iteration;
+    50k x 128, k = 100: 61 ms against 283 ms.)
+    """
     if _use_parallel(n_samples, n_clusters, n_features):
         return K.lloyd_assign_parallel
     return K.lloyd_assign
@@ -963,11 +913,6 @@ def _warmup(dtype):
     weights = np.empty(3, dtype=X.dtype)
     K.lloyd_assign_parallel(X, w, C, labels, sums, weights, 2, True)
     K.inertia_parallel(X, w, C, labels, 2)
-    block_sums, block_weights = np.zeros((2, 3, 2), dtype=X.dtype), np.zeros((2, 3), dtype=X.dtype)
-    XC = np.ascontiguousarray(X @ C.T)
-    K.assign_blocks_from_products(
-        X, w, XC, 0, K._squared_norms(C), labels, 0, 2, 2, block_sums, block_weights, True
-    )
     centers, indices = np.empty_like(C), np.empty(3, dtype=np.int64)
     K.kmeans_plusplus_kernel(X, np.ones(40), w, 0, np.zeros((2, 2)), centers, indices, True)
     up, lo = np.zeros(40), np.zeros(40)

@@ -415,11 +415,11 @@ def test_float32_stays_float32():
 @pytest.mark.parametrize(
     "algorithm, n_features",
     [("lloyd", 4), ("elkan", 4), ("lloyd", 40)],
-    ids=["fused-kernel", "hamerly", "blas-products"],
+    ids=["fused-kernel", "hamerly", "many-features"],
 )
 def test_one_and_two_threads_bit_identical(algorithm, n_features):
     # large enough for the parallel kernels (several blocks, n k d >= 2e6;
-    # with 40 features the products come from BLAS and k-means++ is parallel)
+    # with 40 features k-means++ is parallel too)
     rng = np.random.RandomState(0)
     X = rng.rand(30_000, n_features)
     w = rng.rand(30_000) + 0.5
