@@ -15,9 +15,8 @@ For each workload and size, in one process and on the same inputs:
    ``gc.collect()`` and a pause of ``SETTLE_S`` before every call and
    ``time.perf_counter`` around it.  The pause lets the previous call's thread
    pools (OpenMP, OpenBLAS) finish busy-waiting and go to sleep: otherwise
-   their spinning threads take the cores from the next implementation's call
-   (measured: a 500-point KMeans fit ran 2-3x slower right after
-   scikit-learn's than on its own).  An
+   their spinning threads can take the cores from the next implementation's
+   call, which would charge one library's idle threads to the other.  An
    implementation stops early only when one call exceeds the time budget.
    Objects alive before the warm-up (imported modules, the inputs) are moved
    out of the garbage collector's reach with ``gc.freeze()`` for the case, so
