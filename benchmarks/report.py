@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from benchmarks.runner import Options, Row
+from benchmarks.runner import SETTLE_S, Options, Row
 
 SCHEMA_VERSION = 1
 DASH = "—"
@@ -126,7 +126,8 @@ def header(info: dict[str, Any], options: Options) -> str:
             f"- thread variables: {env}",
             f"- protocol: warm-up call, then {options.repeat} alternating timed repeats "
             f"per implementation (budget {options.budget_s:g} s per call), "
-            f"gc.collect() before each call; peak memory via {_memory_method()}",
+            f"gc.collect() and a {SETTLE_S:g} s pause before each call; "
+            f"peak memory via {_memory_method()}",
         ]
     )
 
