@@ -208,13 +208,18 @@ def _rows_times(A, rows, Y):
     return (padded @ Y.T)[:m]
 
 
-def _product(A, B):
+def _product(A, B, buffer=None):
     """``A @ B.T`` on BLAS's matrix-matrix path, whatever the shapes.
 
     Operands shorter than ``_MIN_GEMM_ROWS`` rows are padded with zero rows (see
-    :func:`_rows_times`); the result is C-contiguous.
+    :func:`_rows_times`); the result is C-contiguous. With ``buffer`` (flat,
+    at least ``len(A) * len(B)`` floats) the product is written there: a new
+    array of this size per strip would cost its page faults every time
+    (about as long as the product itself for 64 features).
     """
     m, w = A.shape[0], B.shape[0]
+    if buffer is not None and m >= _MIN_GEMM_ROWS and w >= _MIN_GEMM_ROWS:
+        return np.matmul(A, B.T, out=buffer[: m * w].reshape(m, w))
     if m < _MIN_GEMM_ROWS:
         A = np.concatenate([A, np.zeros((_MIN_GEMM_ROWS - m, A.shape[1]), A.dtype)])
     if w < _MIN_GEMM_ROWS:
@@ -236,6 +241,36 @@ def _upper_strips(n, first=0):
         i1 = min(n, i0 + _STRIP_ROWS)
         for c0 in range(i0, n, width):
             yield i0, i1, c0, min(n, c0 + width)
+
+
+def _gemm_upper(X64, sq_norms, threshold, min_samples):
+    """Unit weights, small n: :func:`gemm_dbscan` from the upper triangle alone.
+
+    One pass over the strips stores the forward answers of the upper
+    triangle (``n²/2`` bytes written) and counts every neighbourhood; the
+    backward answers, computed from the same dot products, are only counted
+    and compared with the forward ones. When they all agree, the relation is
+    symmetric and the labels follow from the upper triangle
+    (:func:`~purecluster._dbscan_kernels.upper_labels`): no transposed
+    writes, no second product. Returns None when some pair is within eps in
+    one direction only (BLAS rounding at exactly eps): the caller then takes
+    the exact general route.
+    """
+    n = X64.shape[0]
+    stride = n + (-n) % 8  # whole 8-byte words per row (upper_labels skips zero words)
+    upper = np.empty((n, stride), dtype=np.uint8)  # lower triangle: never touched
+    counts = np.zeros(n, dtype=np.int64)
+    buffer = np.empty(_STRIP_ROWS * max(n, _MIN_GEMM_ROWS))
+    for i0, i1, c0, c1 in _upper_strips(n):
+        dots = _product(X64[i0:i1], X64[c0:c1], buffer)
+        if K.strip_upper(dots, i0, i1, c0, sq_norms, threshold, counts, upper, 0, 0):
+            return None
+        if c0 == i0 and K.block_asymmetry(upper, i0, i1):
+            return None
+    is_core = counts >= min_samples
+    labels = np.empty(n, dtype=np.int64)
+    K.upper_labels(upper, upper.view(np.uint64), is_core, labels)
+    return is_core, labels
 
 
 def gemm_dbscan(X64, sq_norms, threshold, min_samples, weights):
@@ -266,6 +301,10 @@ def gemm_dbscan(X64, sq_norms, threshold, min_samples, weights):
     labels : ndarray of shape (n,), int64
     """
     n = X64.shape[0]
+    if n * n <= _KEEP_ELEMENTS and np.all(weights == 1):
+        found = _gemm_upper(X64, sq_norms, threshold, min_samples)
+        if found is not None:
+            return found
     labels = np.empty(n, dtype=np.int64)
     if n * n <= _KEEP_ELEMENTS:
         bytes_ = np.empty((n, n), dtype=np.uint8)  # 0/1 once the strips are done
@@ -284,11 +323,20 @@ def gemm_dbscan(X64, sq_norms, threshold, min_samples, weights):
         K.grow_clusters(within, is_core, labels)
         return is_core, labels
 
-    counts = np.zeros(n, dtype=np.float64)
-    for i0, i1, c0, c1 in _upper_strips(n):
-        dots = _product(X64[i0:i1], X64[c0:c1])
-        K.strip_counts(dots, i0, i1, c0, sq_norms, threshold, weights, counts)
-        del dots
+    width = max(_MIN_GEMM_ROWS, _BLOCK_ELEMENTS // _STRIP_ROWS)
+    buffer = np.empty(_STRIP_ROWS * width)  # every product of every pass
+    if np.all(weights == 1):
+        # integer counts by the vectorised serial kernel (its answers go to a scratch)
+        counts = np.zeros(n, dtype=np.int64)
+        scratch = np.empty((_STRIP_ROWS, width), dtype=np.uint8)
+        for i0, i1, c0, c1 in _upper_strips(n):
+            dots = _product(X64[i0:i1], X64[c0:c1], buffer)
+            K.strip_upper(dots, i0, i1, c0, sq_norms, threshold, counts, scratch, i0, c0)
+    else:
+        counts = np.zeros(n, dtype=np.float64)
+        for i0, i1, c0, c1 in _upper_strips(n):
+            dots = _product(X64[i0:i1], X64[c0:c1], buffer)
+            K.strip_counts(dots, i0, i1, c0, sq_norms, threshold, weights, counts)
     is_core = counts >= min_samples
     core = np.flatnonzero(is_core)
     c = core.shape[0]
@@ -296,7 +344,8 @@ def gemm_dbscan(X64, sq_norms, threshold, min_samples, weights):
     core_sq = sq_norms[core]
     parent = np.arange(c, dtype=np.int64)
     for i0, i1, c0, c1 in _upper_strips(c):
-        K.strip_union(_product(C[i0:i1], C[c0:c1]), i0, i1, c0, core_sq, threshold, parent)
+        dots = _product(C[i0:i1], C[c0:c1], buffer)
+        K.strip_union(dots, i0, i1, c0, core_sq, threshold, parent)
     K.flatten_forest(parent)
     # roots are the smallest position in their component, and core is sorted:
     # numbering roots in position order is numbering by smallest core index
@@ -304,13 +353,12 @@ def gemm_dbscan(X64, sq_norms, threshold, min_samples, weights):
     labels[:] = -1
     labels[core] = core_labels[parent]
     others = np.flatnonzero(~is_core)
-    width = max(_MIN_GEMM_ROWS, _BLOCK_ELEMENTS // _STRIP_ROWS)
     for a0 in range(0, others.shape[0], _STRIP_ROWS):
         rows = others[a0 : a0 + _STRIP_ROWS]
         R = _rows(X64, rows)
         best = np.full(rows.shape[0], -1, dtype=np.int64)
         for c0 in range(0, c, width):
-            dots = _product(R, C[c0 : c0 + width])
+            dots = _product(R, C[c0 : c0 + width], buffer)
             K.rows_border_labels(
                 dots,
                 sq_norms[rows],
@@ -1019,3 +1067,5 @@ def _warmup(dtype):
     DBSCAN(eps=0.2, min_samples=3).fit(X, sample_weight=np.ones(40))
     DBSCAN(eps=0.2, min_samples=3, metric="manhattan", algorithm="brute").fit(X)
     DBSCAN(eps=0.2, min_samples=3, algorithm="brute").fit(X)
+    # uneven weights: the kept full matrix (the unit-weight route is above)
+    DBSCAN(eps=0.2, min_samples=3, algorithm="brute").fit(X, sample_weight=np.full(40, 0.5))

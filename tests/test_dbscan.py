@@ -349,6 +349,66 @@ def test_gemm_strips_threads_and_paths_agree(monkeypatch):
             np.testing.assert_array_equal(got.core_sample_indices_, expected.core_sample_indices_)
 
 
+def _asymmetric_eps(X):
+    """An eps at which some pair is within eps in one direction only, or None.
+
+    The test of ``(i, j)`` adds ``|x_i|^2`` first, that of ``(j, i)`` adds
+    ``|x_j|^2`` first (scikit-learn's order): the two sums can differ in the
+    last bit. An eps whose square falls between them makes the relation
+    asymmetric.
+    """
+    X64 = np.asarray(X, dtype=np.float64)
+    sq = np.einsum("ij,ij->i", X64, X64)
+    middle = -2.0 * D._product(X64, X64)
+    forward = (sq[:, None] + middle) + sq[None, :]
+    backward = forward.T
+    i, j = np.nonzero(np.triu(forward != backward, 1))
+    for a, b in zip(i, j, strict=True):
+        if a // 128 == b // 128:
+            continue  # wanted: a pair across two 128-row strips (it is in one 512-row strip)
+        lo, hi = sorted((forward[a, b], backward[a, b]))
+        eps = np.sqrt(lo)
+        for _ in range(4):
+            if lo <= eps * eps < hi:
+                return float(eps)
+            eps = np.nextafter(eps, np.inf) if eps * eps < lo else np.nextafter(eps, 0.0)
+    return None
+
+
+@pytest.mark.parametrize("strip_rows", [512, 128])
+def test_gemm_asymmetric_pair_takes_the_general_route(monkeypatch, strip_rows):
+    """When rounding makes a pair within eps one way only, the upper-triangle
+    route declines (it needs a symmetric relation) and the general route
+    still gives scikit-learn's labels. With 512-row strips the pair lies in
+    one row block, with 128-row strips in two (both checks are exercised)."""
+    rng = np.random.RandomState(7)
+    X = rng.rand(300, 20) * 3.0
+    eps = _asymmetric_eps(X)
+    assert eps is not None, "no asymmetric pair in this data: pick another seed"
+    monkeypatch.setattr(D, "_STRIP_ROWS", strip_rows)
+    X64 = np.ascontiguousarray(X)
+    sq = np.einsum("ij,ij->i", X64, X64)
+    for min_samples in (1, 2, 3):
+        assert D._gemm_upper(X64, sq, eps * eps, min_samples) is None
+        assert_same_as_sklearn(X, eps=eps, min_samples=min_samples)
+
+
+@pytest.mark.parametrize(
+    "eps, min_samples", [(16.0, 3), (20.0, 5), (25.0, 10), (30.0, 30), (40.0, 30)]
+)
+def test_gemm_upper_route_equals_general_route(monkeypatch, eps, min_samples):
+    """Upper triangle only (symmetric relation) and the kept full matrix:
+    the same core points and labels, here with several strips and a ragged end."""
+    X = _jittered_digits(1300)
+    monkeypatch.setattr(D, "_STRIP_ROWS", 128)
+    upper = DBSCAN(eps=eps, min_samples=min_samples).fit(X)
+    monkeypatch.setattr(D, "_gemm_upper", lambda *args: None)
+    general = DBSCAN(eps=eps, min_samples=min_samples).fit(X)
+    np.testing.assert_array_equal(upper.core_sample_indices_, general.core_sample_indices_)
+    np.testing.assert_array_equal(upper.labels_, general.labels_)
+    assert upper.labels_.max() >= 0
+
+
 # ---------------------------------------------------------------------------
 # precomputed distances
 # ---------------------------------------------------------------------------
