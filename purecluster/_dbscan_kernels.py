@@ -16,8 +16,8 @@ input (no point's neighbour list is ever stored):
   :func:`block_union` and :func:`block_border_labels`.
 * **strips** (euclidean by BLAS): strips of the upper triangle of ``X X^T``,
   each dot product serving both ``(i, j)`` and ``(j, i)``:
-  :func:`strip_upper` and :func:`upper_labels` (small n, unit weights,
-  symmetric relation), :func:`strip_within` (matrix kept), or
+  :func:`strip_upper` and :func:`upper_labels` (unit weights, symmetric
+  relation, n up to 23,170: the relation kept as bits), :func:`strip_within` (matrix kept), or
   :func:`strip_counts`, :func:`strip_union` and :func:`rows_border_labels`.
 
 Reduced distances ("rdist") are compared with a reduced radius, as scikit-learn
@@ -419,19 +419,16 @@ def strip_counts(dots, i0, i1, c0, sq_norms, threshold, weights, counts):
 
 
 @jit
-def strip_upper(dots, i0, i1, c0, sq_norms, threshold, counts, upper, row0, col0):
+def strip_upper(dots, i0, i1, c0, sq_norms, threshold, counts, forward):
     """One strip of the upper triangle: the forward answers, the counts, a symmetry check.
 
     For each pair of the strip, ``(i, j)`` is the forward test (``i``'s
     neighbourhood, ``i``'s norm added first) and, when ``j`` lies beyond the
     row block, ``(j, i)`` is the backward test from the same dot product
-    (``j``'s norm first). Only the forward answers are stored, in
-    ``upper[i - row0, j - col0]`` (contiguous writes; with ``row0 = col0 = 0``
-    and an n x n ``upper``, the lower triangle is never written, so its pages
-    are never touched; a strip-sized scratch, with ``row0 = i0, col0 = c0``,
-    serves when only the counts are wanted). The backward answers are only
-    counted: ``j`` gains a neighbour. Pairs inside the row block are answered
-    from their own entry.
+    (``j``'s norm first). The forward answers are written to ``forward``
+    (contiguous writes, packed into bits by the caller); the backward ones
+    are only counted: ``j`` gains a neighbour. Pairs inside the row block are
+    answered from their own entry.
 
     Serial on purpose: the strips alternate with BLAS products, and threads
     handed back and forth between OpenBLAS and Numba cost more than this
@@ -440,18 +437,16 @@ def strip_upper(dots, i0, i1, c0, sq_norms, threshold, counts, upper, row0, col0
 
     Parameters
     ----------
-    dots : ndarray of shape (i1 - i0, w), float64 (IN)
-        ``X[i0 + a] . X[c0 + b]``, with ``c0 >= i0``.
+    dots : ndarray of shape (m, w), float64 (IN)
+        ``X[i0 + a] . X[c0 + b]``, with ``m = i1 - i0`` and ``c0 >= i0``.
     i0, i1, c0 : int
     sq_norms : ndarray of shape (n,), float64 (IN)
     threshold : float
         eps^2 (> 0).
     counts : ndarray of shape (n,), int64 (INOUT)
         Neighbourhood sizes (unit weights) so far.
-    upper : ndarray, uint8 (OUT)
-        Receives the forward answers of the strip's pairs (see above).
-    row0, col0 : int
-        Where entry ``(0, 0)`` of ``upper`` lies in the n x n relation.
+    forward : ndarray of shape (>= m, >= w), uint8 (OUT)
+        ``forward[a, b]``: 1 when ``X[c0 + b]`` is within eps of ``X[i0 + a]``.
 
     Returns
     -------
@@ -475,26 +470,25 @@ def strip_upper(dots, i0, i1, c0, sq_norms, threshold, counts, upper, row0, col0
     counts_out = counts[c0 + split : c0 + w]
     n_differ = 0
     for a in range(m):
-        i = i0 + a
-        ni = sq_norms[i]
+        ni = sq_norms[i0 + a]
         dots_in = dots[a, :split]
         dots_out = dots[a, split:]
-        upper_in = upper[i - row0, c0 - col0 : c0 - col0 + split]
-        upper_out = upper[i - row0, c0 - col0 + split : c0 - col0 + w]
+        forward_in = forward[a, :split]
+        forward_out = forward[a, split:w]
         own = 0
         for b in range(dots_in.shape[0]):
             inside = (ni - 2.0 * dots_in[b]) + norms_in[b] <= threshold
-            upper_in[b] = inside
+            forward_in[b] = inside
             own += inside
         for b in range(dots_out.shape[0]):
             middle = -2.0 * dots_out[b]
-            forward = (ni + middle) + norms_out[b] <= threshold
-            backward = (norms_out[b] + middle) + ni <= threshold
-            upper_out[b] = forward
-            own += forward
-            counts_out[b] += backward
-            n_differ += forward != backward
-        counts[i] += own
+            ahead = (ni + middle) + norms_out[b] <= threshold
+            behind = (norms_out[b] + middle) + ni <= threshold
+            forward_out[b] = ahead
+            own += ahead
+            counts_out[b] += behind
+            n_differ += ahead != behind
+        counts[i0 + a] += own
     return n_differ
 
 
@@ -509,7 +503,7 @@ def block_asymmetry(upper, i0, i1):
 
 
 @jit
-def upper_labels(upper, upper_words, is_core, labels):
+def upper_labels(bits, words, is_core, labels):
     """scikit-learn's labels from the upper triangle of a symmetric "within eps" relation.
 
     With a symmetric relation, scikit-learn's growth gives each connected
@@ -521,18 +515,22 @@ def upper_labels(upper, upper_words, is_core, labels):
 
     Parameters
     ----------
-    upper : ndarray of shape (n, s), uint8 (IN)
-        ``upper[i, j]`` for ``j > i``: 1 when within eps (other entries unread).
-    upper_words : ndarray of shape (n, s // 8), uint64 (IN)
-        The same memory, 8 entries per word: a zero word skips 8 columns.
+    bits : ndarray of shape (n, s), uint8 (IN)
+        The relation, 8 pairs a byte: bit ``t`` of ``bits[i, b]`` is the pair
+        ``(i, 8 b + t)``. Only pairs ``j > i`` are read.
+    words : ndarray of shape (n, s // 8), uint64 (IN)
+        The same memory, 64 pairs a word: a zero word skips 64 pairs at once.
     is_core : ndarray of shape (n,), bool (IN)
     labels : ndarray of shape (n,), int64 (OUT)
     """
     n = is_core.shape[0]
+    neighbours = np.empty(n, dtype=np.int64)
     parent = np.arange(n)
     for i in range(n):
         if is_core[i]:
-            _union_core_row(upper, upper_words, is_core, i, parent)
+            for t in range(_later_neighbours(bits, words, i, n, neighbours)):
+                if is_core[neighbours[t]]:
+                    union(parent, i, neighbours[t])
     # the root of a component is its smallest index (see union), met first
     labels[:] = -1
     n_labels = 0
@@ -546,60 +544,38 @@ def upper_labels(upper, upper_words, is_core, labels):
                 labels[i] = labels[root]
     # border points: the smallest label among their core neighbours
     for i in range(n):
-        _border_row(upper, upper_words, is_core, i, labels)
-
-
-@jit(inline="always")
-def _row_words(upper_words, i, n):
-    """Row ``i``'s words from the one holding column ``i + 1``, and that word's first column."""
-    q0 = (i + 1) // 8
-    return upper_words[i, q0 : (n + 7) // 8], 8 * q0
-
-
-@jit(inline="always")
-def _next_nonzero(words, t):
-    """The first ``t' >= t`` with ``words[t'] != 0`` (``len(words)`` if none).
-
-    Most words are zero (8 pairs beyond eps): four are tested with one
-    comparison, which halves the time of a scan.
-    """
-    m = words.shape[0]
-    while t + 4 <= m and (words[t] | words[t + 1] | words[t + 2] | words[t + 3]) == 0:
-        t += 4
-    while t < m and words[t] == 0:
-        t += 1
-    return t
-
-
-@jit
-def _union_core_row(upper, upper_words, is_core, i, parent):
-    """Union core point ``i`` with the core points ``j > i`` within eps (:func:`upper_labels`)."""
-    n = is_core.shape[0]
-    words, first = _row_words(upper_words, i, n)
-    t = _next_nonzero(words, 0)
-    while t < words.shape[0]:
-        for j in range(max(first + 8 * t, i + 1), min(first + 8 * t + 8, n)):
-            if upper[i, j] and is_core[j]:
-                union(parent, i, j)
-        t = _next_nonzero(words, t + 1)
-
-
-@jit
-def _border_row(upper, upper_words, is_core, i, labels):
-    """Border rule over the pairs ``(i, j > i)`` within eps (see :func:`upper_labels`)."""
-    n = is_core.shape[0]
-    core_i = is_core[i]
-    words, first = _row_words(upper_words, i, n)
-    t = _next_nonzero(words, 0)
-    while t < words.shape[0]:
-        for j in range(max(first + 8 * t, i + 1), min(first + 8 * t + 8, n)):
-            if not upper[i, j] or core_i == is_core[j]:
-                continue
-            if core_i and (labels[j] == -1 or labels[i] < labels[j]):
+        for t in range(_later_neighbours(bits, words, i, n, neighbours)):
+            j = neighbours[t]
+            if is_core[i] and not is_core[j] and (labels[j] == -1 or labels[i] < labels[j]):
                 labels[j] = labels[i]
-            elif not core_i and (labels[i] == -1 or labels[j] < labels[i]):
+            elif is_core[j] and not is_core[i] and (labels[i] == -1 or labels[j] < labels[i]):
                 labels[i] = labels[j]
-        t = _next_nonzero(words, t + 1)
+
+
+@jit(inline="always")
+def _later_neighbours(bits, words, i, n, out):
+    """The points ``j > i`` within eps of ``i``, in order, into ``out``; returns how many.
+
+    Zero words (64 pairs) and zero bytes (8 pairs) are skipped whole: most
+    pairs are beyond eps.
+    """
+    count = 0
+    q0 = (i + 1) // 64
+    row_words = words[i, q0 : (n + 63) // 64]
+    row_bits = bits[i]
+    for t in range(row_words.shape[0]):
+        if row_words[t] == 0:
+            continue
+        for b in range(8 * (q0 + t), 8 * (q0 + t) + 8):
+            byte = row_bits[b]
+            if byte == 0:
+                continue
+            for bit in range(8):
+                j = 8 * b + bit
+                if (byte >> bit) & 1 and i < j < n:
+                    out[count] = j
+                    count += 1
+    return count
 
 
 @jit

@@ -9,6 +9,10 @@
 Slow, exhaustive tests carry ``@pytest.mark.slow`` and run only with
 ``--runslow``. Tests on tiny data carry ``@pytest.mark.tiny``; CI runs those a
 second time with ``NUMBA_DISABLE_JIT=1`` so every kernel also runs as Python.
+
+Hypothesis draws the same examples on every run (profile ``ci``, the default):
+a red CI run is then reproducible, and a green one does not depend on luck.
+``HYPOTHESIS_PROFILE=explore`` draws new examples each time, to hunt for bugs.
 """
 
 import os
@@ -18,6 +22,11 @@ import textwrap
 
 import numpy as np
 import pytest
+from hypothesis import settings
+
+settings.register_profile("ci", derandomize=True, database=None)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
