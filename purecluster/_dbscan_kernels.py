@@ -493,6 +493,43 @@ def strip_upper(dots, i0, i1, c0, sq_norms, threshold, counts, forward):
 
 
 @jit
+def strip_weighted_counts(forward, i0, i1, c0, w, weights, counts):
+    """Weighted neighbourhood sizes from one strip's forward answers (symmetric relation).
+
+    Row ``i`` gains ``weights[j]`` for each ``j`` of the strip within eps;
+    a column ``j`` beyond the row block gains ``weights[i]`` for each row
+    ``i`` within eps (the relation is symmetric, which the caller has
+    checked with :func:`strip_upper`). Strips come in order and rows in
+    order, so each point's sum runs over its neighbours in index order, the
+    order of :func:`block_weighted_counts`: the same sums, to the bit.
+
+    Parameters
+    ----------
+    forward : ndarray of shape (>= i1 - i0, >= w), uint8 (IN)
+        The strip's forward answers (see :func:`strip_upper`).
+    i0, i1, c0 : int
+    w : int
+        Columns in the strip.
+    weights : ndarray of shape (n,) (IN)
+    counts : ndarray of shape (n,), float64 (INOUT)
+    """
+    m = i1 - i0
+    split = min(max(i1 - c0, 0), w)
+    col_weights = weights[c0 : c0 + w]
+    counts_out = counts[c0 + split : c0 + w]
+    for a in range(m):
+        row = forward[a, :w]
+        acc = counts[i0 + a]
+        for b in range(w):
+            acc += np.float64(col_weights[b]) * row[b]  # in index order: one chain
+        counts[i0 + a] = acc
+        wi = np.float64(weights[i0 + a])
+        row_out = forward[a, split:w]
+        for b in range(row_out.shape[0]):
+            counts_out[b] += wi * row_out[b]
+
+
+@jit
 def block_asymmetry(upper, i0, i1):
     """Pairs ``i < j`` of rows ``i0:i1`` with ``upper[i, j] != upper[j, i]``."""
     n_differ = 0

@@ -252,8 +252,8 @@ def _upper_strips(n, first=0, align=1):
             yield i0, i1, c0, min(n, c0 + width)
 
 
-def _gemm_upper(X64, sq_norms, threshold, min_samples):
-    """Unit weights: :func:`gemm_dbscan` from the upper triangle alone, kept as bits.
+def _gemm_upper(X64, sq_norms, threshold, min_samples, weights):
+    """:func:`gemm_dbscan` from the upper triangle alone, kept as bits.
 
     One pass over the strips keeps the forward answers of the upper triangle
     (packed 8 pairs a byte: n²/16 bytes touched, 13 MB at n = 14,376) and
@@ -264,8 +264,14 @@ def _gemm_upper(X64, sq_norms, threshold, min_samples):
     transposed writes, no second product. Returns None when some pair is
     within eps in one direction only (BLAS rounding at exactly eps): the
     caller then takes the exact general route.
+
+    With uneven weights, the weighted sizes are added from the same answers
+    (:func:`~purecluster._dbscan_kernels.strip_weighted_counts`), in index
+    order like the other routes.
     """
     n = X64.shape[0]
+    unit = bool(np.all(weights == 1))
+    weighted = np.zeros(n)
     row_bytes = 8 * ((n + 63) // 64)  # whole 64-bit words per row
     bits = np.zeros((n, row_bytes), dtype=np.uint8)  # pages below the diagonal stay untouched
     counts = np.zeros(n, dtype=np.int64)
@@ -279,9 +285,11 @@ def _gemm_upper(X64, sq_norms, threshold, min_samples):
             return None
         if c0 == i0 and K.block_asymmetry(forward, 0, i1 - i0):
             return None
+        if not unit:
+            K.strip_weighted_counts(forward, i0, i1, c0, c1 - c0, weights, weighted)
         packed = np.packbits(forward[: i1 - i0, : c1 - c0], axis=1, bitorder="little")
         bits[i0:i1, c0 // 8 : c0 // 8 + packed.shape[1]] = packed
-    is_core = counts >= min_samples
+    is_core = (counts if unit else weighted) >= min_samples
     labels = np.empty(n, dtype=np.int64)
     K.upper_labels(bits, bits.view(np.uint64), is_core, labels)
     return is_core, labels
@@ -296,7 +304,7 @@ def gemm_dbscan(X64, sq_norms, threshold, min_samples, weights):
     of the flops of scikit-learn's brute force. Three routes, the first that
     applies:
 
-    * unit weights, ``n² <= 8 * _KEEP_ELEMENTS``, symmetric relation:
+    * ``n² <= 8 * _KEEP_ELEMENTS`` and a symmetric relation:
       :func:`_gemm_upper`, one pass, the upper triangle kept as bits;
     * ``n² <= _KEEP_ELEMENTS``: the whole "within eps" matrix kept (bytes),
       then clusters grown exactly as scikit-learn grows them;
@@ -320,8 +328,8 @@ def gemm_dbscan(X64, sq_norms, threshold, min_samples, weights):
     labels : ndarray of shape (n,), int64
     """
     n = X64.shape[0]
-    if n * n <= 8 * _KEEP_ELEMENTS and np.all(weights == 1):  # the same 64 MB, as bits
-        found = _gemm_upper(X64, sq_norms, threshold, min_samples)
+    if n * n <= 8 * _KEEP_ELEMENTS:  # the same 64 MB as the kept matrix, as bits
+        found = _gemm_upper(X64, sq_norms, threshold, min_samples, weights)
         if found is not None:
             return found
     labels = np.empty(n, dtype=np.int64)
@@ -1084,5 +1092,5 @@ def _warmup(dtype):
     DBSCAN(eps=0.2, min_samples=3).fit(X, sample_weight=np.ones(40))
     DBSCAN(eps=0.2, min_samples=3, metric="manhattan", algorithm="brute").fit(X)
     DBSCAN(eps=0.2, min_samples=3, algorithm="brute").fit(X)
-    # uneven weights: the kept full matrix (the unit-weight route is above)
+    # uneven weights: the weighted counts of the bits route
     DBSCAN(eps=0.2, min_samples=3, algorithm="brute").fit(X, sample_weight=np.full(40, 0.5))

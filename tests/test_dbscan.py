@@ -389,7 +389,7 @@ def test_gemm_asymmetric_pair_takes_the_general_route(monkeypatch, strip_rows):
     X64 = np.ascontiguousarray(X)
     sq = np.einsum("ij,ij->i", X64, X64)
     for min_samples in (1, 2, 3):
-        assert D._gemm_upper(X64, sq, eps * eps, min_samples) is None
+        assert D._gemm_upper(X64, sq, eps * eps, min_samples, np.ones(len(X))) is None
         assert_same_as_sklearn(X, eps=eps, min_samples=min_samples)
 
 
@@ -402,11 +402,17 @@ def test_gemm_upper_route_equals_general_route(monkeypatch, eps, min_samples):
     X = _jittered_digits(1300)
     monkeypatch.setattr(D, "_STRIP_ROWS", 128)
     upper = DBSCAN(eps=eps, min_samples=min_samples).fit(X)
+    # uneven weights, not dyadic: the weighted sizes must be the same sums, to the bit
+    weights = np.random.RandomState(1).uniform(0.1, 1.9, X.shape[0])
+    upper_w = DBSCAN(eps=eps, min_samples=min_samples).fit(X, sample_weight=weights)
     monkeypatch.setattr(D, "_gemm_upper", lambda *args: None)
     general = DBSCAN(eps=eps, min_samples=min_samples).fit(X)
     np.testing.assert_array_equal(upper.core_sample_indices_, general.core_sample_indices_)
     np.testing.assert_array_equal(upper.labels_, general.labels_)
     assert upper.labels_.max() >= 0
+    general_w = DBSCAN(eps=eps, min_samples=min_samples).fit(X, sample_weight=weights)
+    np.testing.assert_array_equal(upper_w.core_sample_indices_, general_w.core_sample_indices_)
+    np.testing.assert_array_equal(upper_w.labels_, general_w.labels_)
 
 
 # ---------------------------------------------------------------------------
