@@ -449,10 +449,12 @@ def estimate_weighted_log_prob(X, weights, means, precisions_chol, covariance_ty
 
 
 def _uses_blas(covariance_type, n_features):
-    """Whether EM's steps for this model call BLAS (full with many features, tied)."""
-    return covariance_type == "tied" or (
-        covariance_type == "full" and n_features >= _BLAS_MIN_FEATURES
-    )
+    """Whether EM's steps for this model call BLAS on threads (full or tied, many features).
+
+    (Tied with few features multiplies by a d x d factor: a product too small
+    for OpenBLAS to start its threads.)
+    """
+    return covariance_type in ("full", "tied") and n_features >= _BLAS_MIN_FEATURES
 
 
 def _normalize(weighted_log_prob, next_to_blas=False):
