@@ -16,9 +16,10 @@ input (no point's neighbour list is ever stored):
   :func:`block_union` and :func:`block_border_labels`.
 * **strips** (euclidean by BLAS): strips of the upper triangle of ``X X^T``,
   each dot product serving both ``(i, j)`` and ``(j, i)``:
-  :func:`strip_upper` and :func:`upper_labels` (unit weights, symmetric
-  relation, n up to 23,170: the relation kept as bits), :func:`strip_within` (matrix kept), or
-  :func:`strip_counts`, :func:`strip_union` and :func:`rows_border_labels`.
+  :func:`strip_upper`, :func:`strip_weighted_counts` and :func:`upper_labels`
+  (symmetric relation, n up to 23,170: the upper triangle kept as bits),
+  :func:`strip_within` (whole matrix kept), or :func:`strip_counts`,
+  :func:`strip_union` and :func:`rows_border_labels`.
 
 Reduced distances ("rdist") are compared with a reduced radius, as scikit-learn
 does, so that no square root or power is taken per pair:

@@ -333,8 +333,9 @@ def gemm_dbscan(X64, sq_norms, threshold, min_samples, weights):
         if found is not None:
             return found
     labels = np.empty(n, dtype=np.int64)
-    rows, width = _strip_shape()
-    buffer = np.empty(rows * max(min(width, n), _MIN_GEMM_ROWS))  # every product of every pass
+    strip_rows, width = _strip_shape()
+    # one buffer for every product of every pass
+    buffer = np.empty(strip_rows * max(min(width, n), _MIN_GEMM_ROWS))
     if n * n <= _KEEP_ELEMENTS:
         bytes_ = np.empty((n, n), dtype=np.uint8)  # 0/1 once the strips are done
         for i0, i1, c0, c1 in _upper_strips(n):
@@ -353,7 +354,7 @@ def gemm_dbscan(X64, sq_norms, threshold, min_samples, weights):
     if np.all(weights == 1):
         # integer counts by the vectorised serial kernel (its answers go to a scratch)
         counts = np.zeros(n, dtype=np.int64)
-        forward = np.empty((rows, width), dtype=np.uint8)  # unused here
+        forward = np.empty((strip_rows, width), dtype=np.uint8)  # unused here
         for i0, i1, c0, c1 in _upper_strips(n):
             dots = _product(X64[i0:i1], X64[c0:c1], buffer)
             K.strip_upper(dots, i0, i1, c0, sq_norms, threshold, counts, forward)
@@ -378,8 +379,8 @@ def gemm_dbscan(X64, sq_norms, threshold, min_samples, weights):
     labels[:] = -1
     labels[core] = core_labels[parent]
     others = np.flatnonzero(~is_core)
-    for a0 in range(0, others.shape[0], _STRIP_ROWS):
-        rows = others[a0 : a0 + _STRIP_ROWS]
+    for a0 in range(0, others.shape[0], strip_rows):
+        rows = others[a0 : a0 + strip_rows]
         R = _rows(X64, rows)
         best = np.full(rows.shape[0], -1, dtype=np.int64)
         for c0 in range(0, c, width):
