@@ -853,49 +853,119 @@ def _weighted_potential(dist, w):
     return acc
 
 
+@jit(inline="always")
+def _transpose_tile(X, i0, m, xt):
+    """``xt[f, r] = x_{i0+r, f}`` in float64 for the ``m`` rows of a tile.
+
+    Feature-major, a tile's coordinates are contiguous runs that the
+    candidate loops below read with vector loads.
+    """
+    rows = X[i0 : i0 + m]
+    for f in range(X.shape[1]):
+        xf = xt[f]
+        for r in range(m):
+            xf[r] = rows[r, f]
+
+
+@jit(inline="always")
+def _tile_distances(xt, m, X, p, p_sq, sq_tile, dot, out):
+    """``out[r] = max(0, (-2 x_p·x_r + ||x_p||²) + ||x_r||²)`` for the tile's rows.
+
+    The arithmetic of :func:`_distances_to_point`: the products summed over
+    the features in order, then scikit-learn's additions. Every loop runs
+    over the tile's rows, so it is a vector loop; four features per pass
+    (still added one after the other) load and store ``dot`` four times
+    less. ``out`` has X's dtype: storing rounds the distances as
+    scikit-learn's arrays do.
+    """
+    d = xt.shape[0]
+    for r in range(m):
+        dot[r] = 0.0
+    f = 0
+    while f + 4 <= d:
+        c0, c1 = np.float64(X[p, f]), np.float64(X[p, f + 1])
+        c2, c3 = np.float64(X[p, f + 2]), np.float64(X[p, f + 3])
+        x0, x1, x2, x3 = xt[f], xt[f + 1], xt[f + 2], xt[f + 3]
+        for r in range(m):
+            dot[r] = dot[r] + x0[r] * c0 + x1[r] * c1 + x2[r] * c2 + x3[r] * c3
+        f += 4
+    while f < d:
+        c0 = np.float64(X[p, f])
+        x0 = xt[f]
+        for r in range(m):
+            dot[r] += x0[r] * c0
+        f += 1
+    for r in range(m):
+        dist = (-2.0 * dot[r] + p_sq) + sq_tile[r]
+        out[r] = dist if dist > 0 else 0.0
+
+
+@jit(inline="always")
+def _sum8(v, m):
+    """``sum(v[:m])`` with eight running sums (fixed order; 8x the add throughput).
+
+    A single running sum waits on the previous add at every term; eight
+    independent ones keep the adder busy. The grouping depends on ``m`` only.
+    """
+    s0 = s1 = s2 = s3 = s4 = s5 = s6 = s7 = 0.0
+    r = 0
+    while r + 8 <= m:
+        s0 += v[r]
+        s1 += v[r + 1]
+        s2 += v[r + 2]
+        s3 += v[r + 3]
+        s4 += v[r + 4]
+        s5 += v[r + 5]
+        s6 += v[r + 6]
+        s7 += v[r + 7]
+        r += 8
+    while r < m:
+        s0 += v[r]
+        r += 1
+    return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))
+
+
 @jit
-def _try_candidates_block(X, x_sq_norms, w, closest, candT, cand_sq, start, stop, partial):
+def _try_candidates_block(X, x_sq_norms, w, closest, candidates, start, stop, partial):
     """Rows ``start:stop``: the potential each candidate would leave, ``partial[t]``.
 
-    ``partial[t] = sum_i w_i min(closest_i, ||x_i - cand_t||²)`` over the
+    ``partial[t] = sum_i w_i min(closest_i, ||x_i - x_{cand_t}||²)`` over the
     block, with the distance in :func:`_distances_to_point`'s arithmetic.
-    Each row is read once for all L candidates, and nothing of size L x n is
-    written, so the pass stays in cache.
+    The rows go by tiles of :data:`TILE_ROWS`, transposed once for all L
+    candidates; nothing of size L x n is written, so the pass stays in cache.
     """
-    n_trials = candT.shape[1]
-    dots = np.empty((4, n_trials))
-    value = np.empty(n_trials, dtype=closest.dtype)  # rounds distances to X's dtype
+    d = X.shape[1]
+    n_trials = candidates.shape[0]
+    xt = np.empty((d, TILE_ROWS))
+    dot = np.empty(TILE_ROWS)
+    value = np.empty(TILE_ROWS, dtype=closest.dtype)
+    terms = np.empty(TILE_ROWS)
     for t in range(n_trials):
         partial[t] = 0.0
-    for i0 in range(start, stop, 4):
-        # the products of 4 rows with all L candidates at once (as in Lloyd's
-        # assignment): each candidate coordinate is loaded once for 4 rows
-        m = min(4, stop - i0)
-        if m == 4:
-            _dots4(X, i0, candT, dots)
-        else:
-            for q in range(m):
-                _dots1(X, i0 + q, candT, dots[q])
-        for q in range(m):
-            i = i0 + q
-            for t in range(n_trials):
-                dist = (-2.0 * dots[q, t] + cand_sq[t]) + x_sq_norms[i]
-                value[t] = dist if dist > 0 else 0.0
-            wi = np.float64(w[i])
-            c = closest[i]
-            for t in range(n_trials):
-                v = value[t] if value[t] < c else c
-                partial[t] += np.float64(v) * wi
+    for i0 in range(start, stop, TILE_ROWS):
+        m = min(TILE_ROWS, stop - i0)
+        _transpose_tile(X, i0, m, xt)
+        sq_tile = x_sq_norms[i0 : i0 + m]
+        closest_tile = closest[i0 : i0 + m]
+        w_tile = w[i0 : i0 + m]
+        for t in range(n_trials):
+            p = candidates[t]
+            _tile_distances(xt, m, X, p, x_sq_norms[p], sq_tile, dot, value)
+            for r in range(m):
+                c = closest_tile[r]
+                v = value[r] if value[r] < c else c
+                terms[r] = np.float64(v) * np.float64(w_tile[r])
+            partial[t] += _sum8(terms, m)
 
 
 @jit(parallel=True)
-def _try_candidates(X, x_sq_norms, w, closest, candT, cand_sq, n_blocks, pots):
+def _try_candidates(X, x_sq_norms, w, closest, candidates, n_blocks, pots):
     """:func:`_try_candidates_block` over fixed blocks (threads), summed in block order."""
-    n_trials = candT.shape[1]
+    n_trials = candidates.shape[0]
     partial = np.zeros((n_blocks, n_trials))
     for b in prange(n_blocks):
         start, stop = _block_range(b, n_blocks, X.shape[0])
-        _try_candidates_block(X, x_sq_norms, w, closest, candT, cand_sq, start, stop, partial[b])
+        _try_candidates_block(X, x_sq_norms, w, closest, candidates, start, stop, partial[b])
     for t in range(n_trials):
         acc = 0.0
         for b in range(n_blocks):
@@ -904,39 +974,43 @@ def _try_candidates(X, x_sq_norms, w, closest, candT, cand_sq, n_blocks, pots):
 
 
 @jit
-def _try_candidates_serial(X, x_sq_norms, w, closest, candT, cand_sq, n_blocks, pots):
+def _try_candidates_serial(X, x_sq_norms, w, closest, candidates, n_blocks, pots):
     """:func:`_try_candidates` on one thread (same blocks, same sums)."""
-    n_trials = candT.shape[1]
+    n_trials = candidates.shape[0]
     partial = np.zeros((n_blocks, n_trials))
     for b in range(n_blocks):
         start, stop = _block_range(b, n_blocks, X.shape[0])
-        _try_candidates_block(X, x_sq_norms, w, closest, candT, cand_sq, start, stop, partial[b])
+        _try_candidates_block(X, x_sq_norms, w, closest, candidates, start, stop, partial[b])
     for t in range(n_trials):
         acc = 0.0
         for b in range(n_blocks):
             acc += partial[b, t]
         pots[t] = acc
+
+
+@jit
+def _take_candidate_block(X, x_sq_norms, closest, p, start, stop):
+    """``closest_i = min(closest_i, ||x_i - x_p||²)`` for rows ``start:stop``."""
+    d = X.shape[1]
+    xt = np.empty((d, TILE_ROWS))
+    dot = np.empty(TILE_ROWS)
+    value = np.empty(TILE_ROWS, dtype=closest.dtype)
+    for i0 in range(start, stop, TILE_ROWS):
+        m = min(TILE_ROWS, stop - i0)
+        _transpose_tile(X, i0, m, xt)
+        _tile_distances(xt, m, X, p, x_sq_norms[p], x_sq_norms[i0 : i0 + m], dot, value)
+        closest_tile = closest[i0 : i0 + m]
+        for r in range(m):
+            c = closest_tile[r]
+            closest_tile[r] = value[r] if value[r] < c else c
 
 
 @jit(parallel=True)
 def _take_candidate(X, x_sq_norms, closest, p, n_blocks):
-    """``closest_i = min(closest_i, ||x_i - x_p||²)``: the chosen candidate joins."""
-    d = X.shape[1]
-    p_sq = 0.0
-    for f in range(d):
-        v = np.float64(X[p, f])
-        p_sq += v * v
+    """The chosen candidate joins: :func:`_take_candidate_block` over the blocks."""
     for b in prange(n_blocks):
         start, stop = _block_range(b, n_blocks, X.shape[0])
-        for i in range(start, stop):
-            dot = 0.0
-            for f in range(d):
-                dot += np.float64(X[p, f]) * np.float64(X[i, f])
-            dist = (-2.0 * dot + p_sq) + x_sq_norms[i]
-            if dist < 0:
-                dist = 0.0
-            if dist < closest[i]:
-                closest[i] = dist
+        _take_candidate_block(X, x_sq_norms, closest, p, start, stop)
 
 
 @jit
@@ -974,8 +1048,6 @@ def kmeans_plusplus_kernel(X, x_sq_norms, w, first, uniforms, centers, indices, 
     closest = np.empty(n, dtype=X.dtype)
     running = np.empty(n, dtype=X.dtype)
     candidates = np.empty(n_trials, dtype=np.int64)
-    candT = np.empty((d, n_trials))
-    cand_sq = np.empty(n_trials)
     pots64 = np.empty(n_trials)
     pots = np.empty(n_trials, dtype=X.dtype)  # potentials kept in X's precision
 
@@ -992,14 +1064,10 @@ def kmeans_plusplus_kernel(X, x_sq_norms, w, first, uniforms, centers, indices, 
         for t in range(n_trials):
             target = uniforms[c - 1, t] * potential
             candidates[t] = min(np.searchsorted(running, target), n - 1)
-            cand_sq[t] = 0.0
-            for f in range(d):
-                candT[f, t] = X[candidates[t], f]
-                cand_sq[t] += candT[f, t] * candT[f, t]
         if parallel:
-            _try_candidates(X, x_sq_norms, w, closest, candT, cand_sq, n_blocks, pots64)
+            _try_candidates(X, x_sq_norms, w, closest, candidates, n_blocks, pots64)
         else:
-            _try_candidates_serial(X, x_sq_norms, w, closest, candT, cand_sq, n_blocks, pots64)
+            _try_candidates_serial(X, x_sq_norms, w, closest, candidates, n_blocks, pots64)
         for t in range(n_trials):
             pots[t] = pots64[t]
         best = np.argmin(pots)
@@ -1007,9 +1075,6 @@ def kmeans_plusplus_kernel(X, x_sq_norms, w, first, uniforms, centers, indices, 
         if parallel:
             _take_candidate(X, x_sq_norms, closest, candidates[best], n_blocks)
         else:
-            _distances_to_point(X, x_sq_norms, candidates[best], running)
-            for i in range(n):
-                if running[i] < closest[i]:
-                    closest[i] = running[i]
+            _take_candidate_block(X, x_sq_norms, closest, candidates[best], 0, n)
         indices[c] = candidates[best]
         centers[c] = X[candidates[best]]
