@@ -678,3 +678,22 @@ def test_choice_without_replacement_refuses_too_few_nonzero():
 
     with pytest.raises(ValueError, match="Fewer non-zero entries in p than size"):
         _choice_without_replacement(np.random.RandomState(0), np.array([0.5, 0.5, 0.0]), 3)
+
+
+# --------------------------------------------------- the centring's column means
+@pytest.mark.tiny
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("shape", [(1, 2), (7, 3), (1797, 64), (20_000, 2), (5_000, 1)])
+def test_column_means_are_numpys(shape, dtype):
+    """The centring's means equal ``X.mean(axis=0)`` to the bit.
+
+    Heavy-tailed data (Cauchy), where any other order of the additions
+    shows in the last bits; one column falls back to NumPy's own mean.
+    """
+    from purecluster.kmeans import _column_means
+
+    X = np.random.RandomState(sum(shape)).standard_cauchy(shape).astype(dtype)
+    expected = X.mean(axis=0)
+    ours = _column_means(X)
+    assert ours.dtype == expected.dtype
+    np.testing.assert_array_equal(ours, expected)
