@@ -531,6 +531,29 @@ def scaled_deviations(X, resp, means, component, out):
 
 
 @jit(parallel=True)
+def design_matrix(X, center, first, second, out):
+    """``out[i] = [1, x_i - c, (x_i - c)[first] * (x_i - c)[second]]``: the M-step's columns.
+
+    The same values, bit for bit, as NumPy's ``X - c`` and products stacked
+    with ``np.hstack``, in one threaded pass (NumPy's broadcasts with d = 2
+    and the stacking took about 12 ms per fit at 100k x 2).
+    """
+    n, d = X.shape
+    p = first.shape[0]
+    n_chunks = max(1, min(_MAX_CHUNKS, n // _CHUNK_ROWS))
+    for chunk in prange(n_chunks):
+        for i in range(chunk * n // n_chunks, (chunk + 1) * n // n_chunks):
+            row = out[i]
+            row[0] = 1.0
+            for j in range(d):
+                row[1 + j] = X[i, j] - center[j]
+            for q in range(p):
+                # in X's dtype, as NumPy's product of the centred columns
+                a, b = first[q], second[q]
+                row[1 + d + q] = (X[i, a] - center[a]) * (X[i, b] - center[b])
+
+
+@jit(parallel=True)
 def weighted_sums(resp, design, out):
     """``out = resp.T @ design``: every weighted sum of the M-step in one pass.
 

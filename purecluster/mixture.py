@@ -177,21 +177,28 @@ class _Moments:
         n_samples, n_features = X.shape
         self.X = X
         self.covariance_type = covariance_type
-        self.center = X.mean(axis=0)
-        centered = X - self.center
-        columns = [np.ones((n_samples, 1)), centered]
+        from .kmeans import _column_means  # X.mean(axis=0), the same bits, faster
+
+        self.center = _column_means(X)
         self.upper = None
         self.scatter = None
-        if covariance_type in ("diag", "spherical"):
-            columns.append(centered * centered)
-        elif covariance_type == "full" and n_features < _BLAS_MIN_FEATURES:
+        self.design = None
+        if covariance_type == "full" and n_features >= _BLAS_MIN_FEATURES:
+            return  # counts and means by BLAS, no design matrix
+        # [1, x - c, products of x - c]: the squares (diag, spherical), the
+        # upper triangle's products (full, few features), none (tied)
+        if covariance_type == "full":
             self.upper = np.triu_indices(n_features)
-            columns.append(centered[:, self.upper[0]] * centered[:, self.upper[1]])
+            first, second = self.upper
         elif covariance_type == "tied":
+            first = second = np.empty(0, dtype=np.int64)
+        else:
+            first = second = np.arange(n_features)
+        self.design = np.empty((n_samples, 1 + n_features + first.shape[0]))
+        kernels.design_matrix(X, self.center, first, second, self.design)
+        if covariance_type == "tied":
+            centered = X - self.center  # contiguous, in X's dtype, as before
             self.scatter = centered.T @ centered
-        elif covariance_type == "full":  # many features: counts and means by BLAS
-            columns = []
-        self.design = np.hstack(columns) if columns else None
 
     def parameters(self, resp, reg_covar):
         """(nk, means, covariances) from responsibilities (:func:`estimate_gaussian_parameters`)."""

@@ -832,3 +832,32 @@ def test_exp_nonpositive_is_within_one_ulp_of_numpy():
     out = np.empty_like(below)
     exp_nonpositive(below, out, np.empty_like(below))
     assert np.all(out == 0.0)
+
+
+@pytest.mark.tiny
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("shape", [(10, 1), (50, 3), (1000, 7), (20_000, 2)])
+@pytest.mark.parametrize("covariance_type", ["diag", "spherical", "full", "tied"])
+def test_design_matrix_is_numpys(covariance_type, shape, dtype):
+    """The M-step's columns equal NumPy's ``[1, X - c, products]`` stacked, to the bit.
+
+    ``c`` is ``X.mean(axis=0)`` (also to the bit); the products are the
+    squares (diag, spherical), the upper triangle's pairs (full with few
+    features) or none (tied), in X's dtype. Heavy-tailed data, where any other order of
+    the arithmetic would show.
+    """
+    X = np.random.RandomState(sum(shape)).standard_cauchy(shape).astype(dtype)
+    moments = mixture_module._Moments(X, covariance_type)
+    center = X.mean(axis=0)
+    centered = X - center
+    if covariance_type == "full":
+        first, second = np.triu_indices(shape[1])
+    elif covariance_type == "tied":
+        first = second = np.arange(0)
+    else:
+        first = second = np.arange(shape[1])
+    expected = np.hstack(
+        [np.ones((shape[0], 1)), centered, centered[:, first] * centered[:, second]]
+    )
+    np.testing.assert_array_equal(moments.center, center)
+    np.testing.assert_array_equal(moments.design, expected)
