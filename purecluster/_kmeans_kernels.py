@@ -175,42 +175,24 @@ def _argmin_expanded(dots, c_sq_norms):
 
 
 @jit(inline="always")
-def _nearest_few(X, i, C, c_sq_norms):
-    """:func:`_argmin_expanded` for row ``i``, each short product kept in a register.
-
-    For few centres (k < 8) this beats the transposed layout: nothing is
-    stored between the products and the comparison.
-    """
-    k, d = C.shape
-    best = 0
-    best_dist = np.inf
-    for j in range(k):
-        acc = X[i, 0] * C[j, 0]
-        for f in range(1, d):
-            acc += X[i, f] * C[j, f]
-        dist = c_sq_norms[j] - (acc + acc)
-        if dist < best_dist:
-            best_dist = dist
-            best = j
-    return best
-
-
-@jit(inline="always")
 def _nearest_few_tile(X, t0, m, C, c_sq_norms, xt, dot, dist0, j0, dist1, j1):
-    """:func:`_nearest_few` for the ``m`` rows of a tile, one centre at a time.
+    """Nearest centre (:func:`_argmin_expanded`) of the ``m`` rows of a tile, for few centres.
 
     The tile is transposed (``xt[f, r] = x_{t0+r, f}``, X's dtype), so each
     step is a loop over the rows that LLVM vectorises: the products with
-    centre ``j``, summed over the features in order (the same roundings as
-    :func:`_nearest_few`), then a running minimum kept with selects.
-    Returns ``j0`` or ``j1``, whichever holds the answer.
+    centre ``j``, summed over the features in order (the roundings of
+    :func:`_dots1`), then a running minimum of ``||c_j||² - 2 x·c_j`` kept
+    with selects (the first centre wins a tie). Returns ``j0`` or ``j1``,
+    whichever holds the answer.
 
     Two tricks make the minimum loop a plain vector loop (2.5x faster):
     the index of the minimum is kept as a float of X's dtype, so that the
     comparison's mask selects it directly; and the running minimum is read
     from one pair of buffers (``dist0, j0`` or ``dist1, j1``) and written to
-    the other (they swap roles for each centre). Updating in place, LLVM turned the select
-    into a masked store, which is slow on this machine.
+    the other (they swap roles for each centre). Updated in place, LLVM
+    turned the select into a masked store, which is slow on this machine.
+    With it, a serial assignment step of 100k x 2, k = 5 (sums included)
+    went from 1.96 ms (row by row) to 0.72 ms.
     """
     k, d = C.shape
     rows = X[t0 : t0 + m]
