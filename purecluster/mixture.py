@@ -161,9 +161,10 @@ class _Moments:
       ``a <= b`` (``d (d + 1) / 2`` columns, the upper triangle);
     * ``'diag'``, ``'spherical'``: the squares ``(x_j - c_j)^2``;
     * ``'tied'``: none, its scatter ``(X - c)^T (X - c)`` is computed here once;
-    * ``'full'`` with many features: no design at all; counts and means are
-      BLAS products as in scikit-learn, the scatter a BLAS ``syrk`` per
-      component (fewer flops than ``d^2 / 2`` columns).
+    * ``'full'`` with many features: the same columns, but the design
+      (``n x d^2 / 2``) is too big to keep; each M-step builds it block by
+      block, each block multiplied by BLAS (:func:`_full_moments_blas`).
+      Counts and means are BLAS products as in scikit-learn.
 
     The second moments are then turned into scatter around each component's
     mean, ``sum_i r_ik (x_i - mu_k)(x_i - mu_k)^T = S2 - m S1^T - S1 m^T +
@@ -183,13 +184,13 @@ class _Moments:
         self.upper = None
         self.scatter = None
         self.design = None
-        if covariance_type == "full" and n_features >= _BLAS_MIN_FEATURES:
-            return  # counts and means by BLAS, no design matrix
-        # [1, x - c, products of x - c]: the squares (diag, spherical), the
-        # upper triangle's products (full, few features), none (tied)
+        # [1, x - c, products of x - c]: the upper triangle's products (full),
+        # the squares (diag, spherical), none (tied)
         if covariance_type == "full":
             self.upper = np.triu_indices(n_features)
             first, second = self.upper
+            if n_features >= _BLAS_MIN_FEATURES:
+                return  # n x d^2/2 is too big to keep: built by blocks in each M-step
         elif covariance_type == "tied":
             first = second = np.empty(0, dtype=np.int64)
         else:
@@ -204,24 +205,25 @@ class _Moments:
         """(nk, means, covariances) from responsibilities (:func:`estimate_gaussian_parameters`)."""
         X, center = self.X, self.center
         n_samples, n_features = X.shape
-        if self.covariance_type == "full" and self.upper is None:
-            # Many features: BLAS products (syrk) follow, where a parallel
-            # kernel's spinning threads would slow them down, and these sums are
-            # a small part of the work. Counts and means as scikit-learn sums
-            # them (1^T R and R^T X by BLAS), which keeps the digits' fits (and
-            # the samples drawn from them) on scikit-learn's rounding.
+        if self.covariance_type == "full" and self.design is None:
+            # Many features: counts and means as scikit-learn sums them (1^T R
+            # and R^T X by BLAS), which keeps the digits' fits (and the samples
+            # drawn from them) on scikit-learn's rounding; the second moments
+            # by blocks of BLAS products.
+            moments = _full_moments_blas(X, center, resp)
             nk = np.ones(n_samples) @ resp + _NK_GUARD
             means = (resp.T @ X) / nk[:, np.newaxis]
-            return nk, means, _covariances_full_blas(X, resp, nk, means, reg_covar)
-        moments = np.empty((resp.shape[1], self.design.shape[1]))
-        kernels.weighted_sums(resp, self.design, moments)  # every weighted sum at once
+        else:
+            moments = np.empty((resp.shape[1], self.design.shape[1]))
+            kernels.weighted_sums(resp, self.design, moments)  # every weighted sum at once
         total = moments[:, 0]  # sum_i r_ik
         first = moments[:, 1 : 1 + n_features]  # sum_i r_ik (x_i - c)
         second = moments[:, 1 + n_features :]
         guard = _NK_GUARD
-        nk = total + guard
-        # sum_i r_ik x_i / nk, exactly (the guard is not in the weights)
-        means = (first + total[:, np.newaxis] * center) / nk[:, np.newaxis]
+        if self.design is not None:
+            nk = total + guard
+            # sum_i r_ik x_i / nk, exactly (the guard is not in the weights)
+            means = (first + total[:, np.newaxis] * center) / nk[:, np.newaxis]
         shift = means - center  # m_k = mu_k - c
         ctype = self.covariance_type
         if ctype in ("diag", "spherical"):
@@ -273,21 +275,34 @@ class _Moments:
         return covariance
 
 
-def _covariances_full_blas(X, resp, nk, means, reg_covar):
-    """Weighted scatter per component, ``W^T W`` with ``W = sqrt(r_k) (X - mu_k)``.
+def _full_moments_blas(X, center, resp):
+    """``resp.T @ [1 | X - c | products (x_a - c_a)(x_b - c_b), a <= b]``, block by block.
 
-    NumPy computes ``W.T @ W`` as a symmetric rank-n update (syrk, half a gemm).
+    The full-covariance M-step's weighted sums for many features, without
+    the ``n x (1 + d + d(d+1)/2)`` design in memory: each block of rows gets
+    its design (:func:`kernels.upper_design_rows`, ~4 MB, in cache) and one BLAS
+    product ``R_block^T @ design_block`` (k rows, many columns: OpenBLAS
+    runs it near its peak). It replaces one ``syrk`` of
+    ``sqrt(r_k) (X - mu_k)`` per component, with the same flops: on the
+    17,970 x 64 digits with k = 20, 170 ms per M-step became about 60 ms
+    (the tall, thin syrks ran at half the rate, and the scaled copies cost
+    2 ms each).
     """
-    n_features = X.shape[1]
-    n_components = means.shape[0]
-    covariances = np.empty((n_components, n_features, n_features))
-    W = np.empty_like(X)
-    for k in range(n_components):
-        kernels.scaled_deviations(X, resp, means, k, W)
-        np.matmul(W.T, W, out=covariances[k])
-        covariances[k] /= nk[k]
-        covariances[k].flat[:: n_features + 1] += reg_covar
-    return covariances
+    n_samples, n_features = X.shape
+    width = 1 + n_features + n_features * (n_features + 1) // 2
+    rows = max(64, _BLOCK_ELEMENTS // width)
+    block = np.empty((min(rows, n_samples), width))
+    product = np.empty((width, resp.shape[1]))
+    moments = np.zeros((width, resp.shape[1]))
+    for start in range(0, n_samples, rows):
+        stop = min(start + rows, n_samples)
+        design = block[: stop - start]
+        kernels.upper_design_rows(X[start:stop], center, design)
+        # design^T @ R, not R^T @ design: the same sums, but OpenBLAS runs
+        # this shape (many rows, k columns) 1.5-2x faster
+        np.matmul(design.T, resp[start:stop], out=product)
+        moments += product
+    return moments.T
 
 
 def estimate_gaussian_parameters(X, resp, reg_covar, covariance_type):
