@@ -201,18 +201,29 @@ class _Moments:
             centered = X - self.center  # contiguous, in X's dtype, as before
             self.scatter = centered.T @ centered
 
-    def parameters(self, resp, reg_covar):
-        """(nk, means, covariances) from responsibilities (:func:`estimate_gaussian_parameters`)."""
+    def parameters(self, resp, reg_covar, final=True):
+        """(nk, means, covariances) from responsibilities (:func:`estimate_gaussian_parameters`).
+
+        ``final``: whether these parameters are returned to the user (the last
+        M-step of a run) or only feed the next E-step; see below.
+        """
         X, center = self.X, self.center
         n_samples, n_features = X.shape
         if self.covariance_type == "full" and self.design is None:
             # Many features: counts and means as scikit-learn sums them (1^T R
-            # and R^T X by BLAS), which keeps the digits' fits (and the samples
-            # drawn from them) on scikit-learn's rounding; the second moments
-            # by blocks of BLAS products.
-            moments = _full_moments_blas(X, center, resp)
+            # and R^T X by BLAS), which keeps the digits' fits on scikit-learn's
+            # rounding.
             nk = np.ones(n_samples) @ resp + _NK_GUARD
             means = (resp.T @ X) / nk[:, np.newaxis]
+            if final:
+                # The scatter as scikit-learn forms it, around each mean: every
+                # entry then has its small relative error, where the moments'
+                # error is eps * |x - c|^2 whatever the entry. A near-zero entry
+                # (two pixels almost constant in a component) may then change
+                # sign, and the SVD that ``sample`` factors the covariance with
+                # flips a singular vector: other draws (seen on the digits).
+                return nk, means, _covariances_full_blas(X, resp, nk, means, reg_covar)
+            moments = _full_moments_blas(X, center, resp)
         else:
             moments = np.empty((resp.shape[1], self.design.shape[1]))
             kernels.weighted_sums(resp, self.design, moments)  # every weighted sum at once
@@ -273,6 +284,24 @@ class _Moments:
         covariance = scatter / total
         covariance.flat[:: n_features + 1] += reg_covar
         return covariance
+
+
+def _covariances_full_blas(X, resp, nk, means, reg_covar):
+    """Weighted scatter per component, ``W^T W`` with ``W = sqrt(r_k) (X - mu_k)``.
+
+    NumPy computes ``W.T @ W`` as a symmetric rank-n update (syrk, half a
+    gemm). Used for the parameters a fit returns (see ``_Moments.parameters``).
+    """
+    n_features = X.shape[1]
+    n_components = means.shape[0]
+    covariances = np.empty((n_components, n_features, n_features))
+    W = np.empty_like(X)
+    for k in range(n_components):
+        kernels.scaled_deviations(X, resp, means, k, W)
+        np.matmul(W.T, W, out=covariances[k])
+        covariances[k] /= nk[k]
+        covariances[k].flat[:: n_features + 1] += reg_covar
+    return covariances
 
 
 def _full_moments_blas(X, center, resp):
@@ -385,16 +414,17 @@ def precision_cholesky_from_precisions(precisions, covariance_type):
     return np.sqrt(precisions)
 
 
-def m_step(X, resp, reg_covar, covariance_type, moments=None):
+def m_step(X, resp, reg_covar, covariance_type, moments=None, final=True):
     """New (weights, means, covariances, precisions_cholesky) from responsibilities.
 
     ``w_k = n_k / sum_j n_j``; see :func:`estimate_gaussian_parameters`.
     ``moments``: the ``_Moments`` of X, when the caller keeps it between
-    iterations (the fit does).
+    iterations (the fit does). ``final=False`` when the parameters only feed
+    the next E-step (see ``_Moments.parameters``).
     """
     if moments is None:
         moments = _Moments(X, covariance_type)
-    nk, means, covariances = moments.parameters(resp, reg_covar)
+    nk, means, covariances = moments.parameters(resp, reg_covar, final)
     weights = nk / nk.sum()
     precisions_chol = compute_precision_cholesky(covariances, covariance_type)
     return weights, means, covariances, precisions_chol
@@ -774,7 +804,12 @@ class GaussianMixture(BaseEstimator):
                 lower_bound, resp = e_step(
                     X64, params[0], params[1], params[3], self.covariance_type
                 )
-                params = m_step(X64, resp, self.reg_covar, self.covariance_type, moments)
+                # the bound comes from the E-step: whether this M-step is the
+                # run's last is known before it runs
+                last = abs(lower_bound - previous_bound) < self.tol or n_iter == self.max_iter
+                params = m_step(
+                    X64, resp, self.reg_covar, self.covariance_type, moments, final=last
+                )
                 lower_bounds.append(lower_bound)
                 if history is not None:
                     history.append(params)
@@ -877,7 +912,9 @@ class GaussianMixture(BaseEstimator):
         weights = means = covariances = None
         if weights_init is None or means_init is None or precisions_init is None:
             resp = initial_responsibilities(X, self.n_components, self.init_params, random_state)
-            nk, means, covariances = moments.parameters(resp, self.reg_covar)
+            # returned as they are only when no EM iteration follows
+            final = self.max_iter == 0
+            nk, means, covariances = moments.parameters(resp, self.reg_covar, final)
             weights = nk / X64.shape[0]
         if weights_init is not None:
             weights = weights_init
