@@ -244,6 +244,33 @@ def weighted_log_prob_full(X, means, precisions_chol, log_const, out):
             out[i, c] = log_const[c] - 0.5 * maha
 
 
+@jit(inline="always")
+def _squared_distance(y, b):
+    """``sum_j (y_j - b_j)^2`` with four running sums (lanes j mod 4), added pairwise.
+
+    The four independent additions fill one SIMD register: about 2x faster
+    than one running sum, which the compiler must keep in order.
+    """
+    d = y.shape[0]
+    s0 = s1 = s2 = s3 = 0.0
+    j = 0
+    while j + 4 <= d:
+        t0 = y[j] - b[j]
+        t1 = y[j + 1] - b[j + 1]
+        t2 = y[j + 2] - b[j + 2]
+        t3 = y[j + 3] - b[j + 3]
+        s0 += t0 * t0
+        s1 += t1 * t1
+        s2 += t2 * t2
+        s3 += t3 * t3
+        j += 4
+    while j < d:
+        t0 = y[j] - b[j]
+        s0 += t0 * t0
+        j += 1
+    return (s0 + s1) + (s2 + s3)
+
+
 # Serial on purpose: called between BLAS products, where a parallel region's
 # spinning worker threads would fight BLAS's own threads for the cores.
 @jit
@@ -270,27 +297,35 @@ def weighted_log_prob_projected(Y, B, stride, log_const, out):
         y = Y[i]
         for c in range(k):
             # 1-D views indexed from 0 (no index checks left in the loop)
-            yc = y[c * stride : c * stride + d]
+            maha = _squared_distance(y[c * stride : c * stride + d], B[c])
+            out[i, c] = log_const[c] - 0.5 * maha
+
+
+@jit  # serial, like weighted_log_prob_projected
+def weighted_log_prob_split(Y_lo, Y_hi, B, log_const, out):
+    """:func:`weighted_log_prob_projected` for a product split at column h.
+
+    ``y = (x - mu) U`` with U upper triangular: its first h columns only use
+    the first h features, ``y[:h] = (x - mu)[:h] U[:h, :h]``. So the caller
+    multiplies ``X[:, :h]`` by the k leading blocks and all of X by the k
+    trailing column blocks ``U[:, h:]``: 3/4 of a dense product's flops for
+    h = d/2. Here ``Y_lo`` (n, k*h) and ``Y_hi`` (n, k*(d-h)) hold the two
+    products, and ``out[i, c] = log_const[c] - 0.5 (|y_lo - B[c, :h]|^2 +
+    |y_hi - B[c, h:]|^2)``.
+    """
+    n = Y_lo.shape[0]
+    k, d = B.shape
+    h = Y_lo.shape[1] // k
+    w = d - h
+    for i in range(n):
+        lo = Y_lo[i]
+        hi = Y_hi[i]
+        for c in range(k):
             b = B[c]
-            # four running sums (lanes j mod 4), added pairwise at the end:
-            # one SIMD register's worth of independent additions
-            s0 = s1 = s2 = s3 = 0.0
-            j = 0
-            while j + 4 <= d:
-                t0 = yc[j] - b[j]
-                t1 = yc[j + 1] - b[j + 1]
-                t2 = yc[j + 2] - b[j + 2]
-                t3 = yc[j + 3] - b[j + 3]
-                s0 += t0 * t0
-                s1 += t1 * t1
-                s2 += t2 * t2
-                s3 += t3 * t3
-                j += 4
-            while j < d:
-                t0 = yc[j] - b[j]
-                s0 += t0 * t0
-                j += 1
-            out[i, c] = log_const[c] - 0.5 * ((s0 + s1) + (s2 + s3))
+            maha = _squared_distance(lo[c * h : c * h + h], b[:h]) + _squared_distance(
+                hi[c * w : c * w + w], b[h:]
+            )
+            out[i, c] = log_const[c] - 0.5 * maha
 
 
 @jit(parallel=True)

@@ -475,19 +475,32 @@ def estimate_weighted_log_prob(X, weights, means, precisions_chol, covariance_ty
     if covariance_type == "full" and n_features < _BLAS_MIN_FEATURES:
         kernels.weighted_log_prob_full(X, means, precisions_chol, log_const, out)
     elif covariance_type == "full":
-        # Y = X_block @ [U_1 | ... | U_k] by BLAS; B[k] = mu_k U_k.
-        factors = np.ascontiguousarray(precisions_chol.transpose(1, 0, 2)).reshape(
-            n_features, n_components * n_features
+        # y = (x - mu_k) U_k = x U_k - B[k], B[k] = mu_k U_k, with x U_k for
+        # all k in BLAS products by blocks of rows. U_k is upper triangular:
+        # its first h columns only involve the first h features, so
+        #   Y_lo = X[:, :h] @ [U_1[:h, :h] | ... | U_k[:h, :h]]
+        #   Y_hi = X        @ [U_1[:, h:]  | ... | U_k[:, h:] ]
+        # skip the zero block, 1/4 of the dense product's flops for h = d/2.
+        h = n_features // 2
+        w = n_features - h
+        factors_lo = np.ascontiguousarray(
+            precisions_chol[:, :h, :h].transpose(1, 0, 2)
+        ).reshape(h, n_components * h)
+        factors_hi = np.ascontiguousarray(precisions_chol[:, :, h:].transpose(1, 0, 2)).reshape(
+            n_features, n_components * w
         )
         projected_means = np.matmul(means[:, np.newaxis, :], precisions_chol)[:, 0, :]
         rows = max(64, _BLOCK_ELEMENTS // (n_components * n_features))
-        block = np.empty((min(rows, n_samples), n_components * n_features))
+        block_lo = np.empty((min(rows, n_samples), n_components * h))
+        block_hi = np.empty((min(rows, n_samples), n_components * w))
         for start in range(0, n_samples, rows):
             stop = min(start + rows, n_samples)
-            Y = block[: stop - start]
-            np.matmul(X[start:stop], factors, out=Y)
-            kernels.weighted_log_prob_projected(
-                Y, projected_means, n_features, log_const, out[start:stop]
+            Y_lo = block_lo[: stop - start]
+            Y_hi = block_hi[: stop - start]
+            np.matmul(X[start:stop, :h], factors_lo, out=Y_lo)
+            np.matmul(X[start:stop], factors_hi, out=Y_hi)
+            kernels.weighted_log_prob_split(
+                Y_lo, Y_hi, projected_means, log_const, out[start:stop]
             )
     elif covariance_type == "tied":
         Y = X @ precisions_chol
