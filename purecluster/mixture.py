@@ -464,13 +464,7 @@ def estimate_weighted_log_prob(X, weights, means, precisions_chol, covariance_ty
     n_samples, n_features = X.shape
     n_components = means.shape[0]
     weights, means, precisions_chol = map(_as_float64, (weights, means, precisions_chol))
-    with np.errstate(divide="ignore"):  # a zero weight gives log 0 = -inf, as it should
-        log_const = (
-            np.log(weights)
-            - 0.5 * n_features * _LOG_2PI
-            + _log_det_cholesky(precisions_chol, covariance_type, n_features)
-        )
-    log_const = np.ascontiguousarray(np.broadcast_to(log_const, (n_components,)))
+    log_const = _log_const(weights, precisions_chol, covariance_type, n_features)
     out = np.empty((n_samples, n_components))
     if covariance_type == "full" and n_features < _BLAS_MIN_FEATURES:
         kernels.weighted_log_prob_full(X, means, precisions_chol, log_const, out)
@@ -502,15 +496,35 @@ def estimate_weighted_log_prob(X, weights, means, precisions_chol, covariance_ty
             kernels.weighted_log_prob_split(
                 Y_lo, Y_hi, projected_means, log_const, out[start:stop]
             )
-    elif covariance_type == "tied":
+    elif covariance_type == "tied" and n_features >= _BLAS_MIN_FEATURES:
         Y = X @ precisions_chol
         projected_means = means @ precisions_chol
         kernels.weighted_log_prob_projected(Y, projected_means, 0, log_const, out)
-    elif covariance_type == "diag":
-        kernels.weighted_log_prob_diag(X, means, precisions_chol**2, log_const, out)
     else:
-        kernels.weighted_log_prob_spherical(X, means, precisions_chol**2, log_const, out)
+        kind, means, precisions = _tiled_arguments(means, precisions_chol, covariance_type)
+        kernels.weighted_log_prob_tiled(kind, X, means, precisions, log_const, out)
     return out
+
+
+def _tiled_arguments(means, precisions_chol, covariance_type):
+    """``(kind, means, precisions)`` as :func:`kernels.weighted_log_prob_tiled` takes them."""
+    if covariance_type == "diag":
+        return kernels.DIAG, means, precisions_chol**2
+    if covariance_type == "spherical":
+        return kernels.SPHERICAL, means, (precisions_chol**2)[:, np.newaxis]
+    # tied: y = x U against the projected means mu_k U (scikit-learn's form)
+    return kernels.TIED, means @ precisions_chol, precisions_chol
+
+
+def _log_const(weights, precisions_chol, covariance_type, n_features):
+    """``log w_k - d/2 log(2 pi) + log det U_k`` per component."""
+    with np.errstate(divide="ignore"):  # a zero weight gives log 0 = -inf, as it should
+        log_const = (
+            np.log(weights)
+            - 0.5 * n_features * _LOG_2PI
+            + _log_det_cholesky(precisions_chol, covariance_type, n_features)
+        )
+    return np.ascontiguousarray(np.broadcast_to(log_const, (weights.shape[0],)))
 
 
 def _uses_blas(covariance_type, n_features):
@@ -553,8 +567,22 @@ def e_step(X, weights, means, precisions_chol, covariance_type):
         itself, the quantity each iteration cannot decrease).
     resp : ndarray of shape (n_samples, n_components)
     """
-    weighted = estimate_weighted_log_prob(X, weights, means, precisions_chol, covariance_type)
-    log_prob_norm, resp = _normalize(weighted, _uses_blas(covariance_type, X.shape[1]))
+    n_samples, n_features = X.shape
+    if covariance_type == "full" or (
+        covariance_type == "tied" and n_features >= _BLAS_MIN_FEATURES
+    ):
+        weighted = estimate_weighted_log_prob(X, weights, means, precisions_chol, covariance_type)
+        log_prob_norm, resp = _normalize(weighted, _uses_blas(covariance_type, n_features))
+        return float(np.mean(log_prob_norm)), resp
+    # one pass: each tile's log-densities are normalised while in cache
+    weights, means, precisions_chol = map(_as_float64, (weights, means, precisions_chol))
+    log_const = _log_const(weights, precisions_chol, covariance_type, n_features)
+    kind, means, precisions = _tiled_arguments(means, precisions_chol, covariance_type)
+    resp = np.empty((n_samples, means.shape[0]))
+    log_prob_norm = np.empty(n_samples)
+    small = resp.size <= _SERIAL_NORMALIZE_ENTRIES
+    with num_threads(1) if small else contextlib.nullcontext():
+        kernels.e_step_tiled(kind, X, means, precisions, log_const, resp, log_prob_norm)
     return float(np.mean(log_prob_norm)), resp
 
 
