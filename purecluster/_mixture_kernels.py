@@ -42,7 +42,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import get_num_threads, prange
+from numba import prange
 
 from ._jit import jit
 
@@ -501,7 +501,7 @@ def e_step_tiled(kind, X, means, precisions, log_const, resp, log_prob_norm):
     """
     n = X.shape[0]
     n_tiles = (n + _TILE_ROWS - 1) // _TILE_ROWS
-    n_chunks = min(n_tiles, 4 * get_num_threads())  # see normalize_log_prob
+    n_chunks = min(n_tiles, _MAX_CHUNKS)  # see normalize_log_prob
     for chunk in prange(n_chunks):
         for tile in range(chunk * n_tiles // n_chunks, (chunk + 1) * n_tiles // n_chunks):
             start = tile * _TILE_ROWS
@@ -638,9 +638,10 @@ def normalize_log_prob(weighted_log_prob, resp, log_prob_norm):
     """
     n = weighted_log_prob.shape[0]
     n_tiles = (n + _TILE_ROWS - 1) // _TILE_ROWS
-    # a few chunks of consecutive tiles, one per thread and then some (a
-    # prange iteration per tile cost 40% more, on one thread as on two)
-    n_chunks = min(n_tiles, 4 * get_num_threads())
+    # chunks of consecutive tiles (a prange iteration per tile cost 40% more,
+    # on one thread as on two); their number depends on n only (asking Numba
+    # for the thread count here would keep the kernel out of the cache)
+    n_chunks = min(n_tiles, _MAX_CHUNKS)
     for chunk in prange(n_chunks):
         for tile in range(chunk * n_tiles // n_chunks, (chunk + 1) * n_tiles // n_chunks):
             start = tile * _TILE_ROWS

@@ -467,7 +467,7 @@ def _spd(rng, d):
 @pytest.mark.tiny
 def test_cholesky_kernels_match_numpy():
     rng = np.random.RandomState(0)
-    for d in (1, 2, 5):
+    for d in (1, 2, 5, 9, 64):
         covariances = np.array([_spd(rng, d) for _ in range(3)])
         factors = np.empty_like(covariances)
         assert kernels.precisions_cholesky_full(covariances, factors) == -1
@@ -514,7 +514,8 @@ def _naive_weighted_log_prob(X, weights, means, covariances, covariance_type):
 
 @pytest.mark.tiny
 @pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
-@pytest.mark.parametrize("n_features", [2, mixture_module._BLAS_MIN_FEATURES])
+# 9: an odd d for the full E-step's product split at h = d // 2
+@pytest.mark.parametrize("n_features", [2, mixture_module._BLAS_MIN_FEATURES, 9])
 def test_e_step_against_the_definition(covariance_type, n_features):
     rng = np.random.RandomState(1)
     X = rng.standard_normal((30, n_features))
@@ -552,6 +553,68 @@ def test_m_step_against_the_definition(covariance_type, n_features):
         "spherical": np.diagonal(scatter, axis1=1, axis2=2).mean(axis=1),
     }[covariance_type]
     np.testing.assert_allclose(covariances, expected, rtol=1e-10)
+
+
+@pytest.mark.tiny
+@pytest.mark.parametrize("keep_design", [True, False])
+def test_full_moments_match_the_direct_scatter(keep_design, monkeypatch):
+    """Many features: the intermediate M-steps' moments give the direct scatter.
+
+    The intermediate M-steps (``final=False``) form each covariance from
+    moments around the data mean, with the design kept for the fit or built
+    block by block in every M-step; the last M-step (``final=True``) sums
+    ``r_ik (x_i - mu_k)(x_i - mu_k)^T`` as scikit-learn does. Data off the
+    origin with unequal scales; a tolerance relative to the largest entry
+    (the moments' error is absolute: about eps |x - c|^2).
+    """
+    if not keep_design:
+        monkeypatch.setattr(mixture_module, "_KEEP_DESIGN_BYTES", 0)
+        monkeypatch.setattr(mixture_module, "_BLOCK_ELEMENTS", 1 << 12)  # several blocks
+    rng = np.random.RandomState(3)
+    n, d, k = 700, 11, 4
+    X = rng.standard_normal((n, d)) * rng.uniform(0.5, 3.0, d) + 5.0
+    resp = rng.dirichlet(np.ones(k), size=n)
+    moments = mixture_module._Moments(X, "full")
+    assert (moments.upper_design is not None) == keep_design
+    nk, means, fast = moments.parameters(resp, 1e-6, final=False)
+    nk_direct, means_direct, direct = moments.parameters(resp, 1e-6, final=True)
+    np.testing.assert_array_equal(nk, nk_direct)
+    np.testing.assert_array_equal(means, means_direct)
+    np.testing.assert_allclose(fast, direct, rtol=0, atol=1e-12 * np.abs(direct).max())
+    # symmetric, as the direct route's
+    np.testing.assert_array_equal(fast, fast.transpose(0, 2, 1))
+
+
+@pytest.mark.tiny
+@pytest.mark.parametrize("covariance_type", ["diag", "spherical", "tied"])
+def test_fused_e_step_is_the_two_kernels(covariance_type):
+    """``e_step_tiled`` equals the log-densities then the log-sum-exp, to the bit.
+
+    Several tiles and a partial one, a component of weight 0 (log-densities
+    of -inf), and one point far from everything (its every term underflows
+    the shift's exponentials but the largest).
+    """
+    rng = np.random.RandomState(4)
+    n, d, k = 3 * 256 + 17, 3, 5
+    X = rng.standard_normal((n, d))
+    X[5] = 1e3
+    resp = rng.dirichlet(np.ones(k), size=n)
+    weights, means, _, prec_chol = mixture_module.m_step(X, resp, 1e-3, covariance_type)
+    weights[2] = 0.0
+    log_const = mixture_module._log_const(weights, prec_chol, covariance_type, d)
+    kind, means_k, precisions = mixture_module._tiled_arguments(means, prec_chol, covariance_type)
+    weighted = np.empty((n, k))
+    kernels.weighted_log_prob_tiled(kind, X, means_k, precisions, log_const, weighted)
+    assert np.all(weighted[:, 2] == -np.inf)
+    expected_resp = np.empty((n, k))
+    expected_norm = np.empty(n)
+    kernels.normalize_log_prob(weighted, expected_resp, expected_norm)
+    resp_fused = np.empty((n, k))
+    norm_fused = np.empty(n)
+    kernels.e_step_tiled(kind, X, means_k, precisions, log_const, resp_fused, norm_fused)
+    np.testing.assert_array_equal(resp_fused, expected_resp)
+    np.testing.assert_array_equal(norm_fused, expected_norm)
+    np.testing.assert_allclose(resp_fused.sum(axis=1), 1.0, rtol=1e-12)
 
 
 def test_lower_bound_never_decreases():
