@@ -737,7 +737,9 @@ def design_matrix(X, center, first, second, out):
     n = X.shape[0]
     n_chunks = max(1, min(_MAX_CHUNKS, n // _CHUNK_ROWS))
     for chunk in prange(n_chunks):
-        design_rows(X, center, first, second, out, chunk * n // n_chunks, (chunk + 1) * n // n_chunks)
+        design_rows(
+            X, center, first, second, out, chunk * n // n_chunks, (chunk + 1) * n // n_chunks
+        )
 
 
 @jit(parallel=True)

@@ -491,9 +491,9 @@ def estimate_weighted_log_prob(X, weights, means, precisions_chol, covariance_ty
         # skip the zero block, 1/4 of the dense product's flops for h = d/2.
         h = n_features // 2
         w = n_features - h
-        factors_lo = np.ascontiguousarray(
-            precisions_chol[:, :h, :h].transpose(1, 0, 2)
-        ).reshape(h, n_components * h)
+        factors_lo = np.ascontiguousarray(precisions_chol[:, :h, :h].transpose(1, 0, 2)).reshape(
+            h, n_components * h
+        )
         factors_hi = np.ascontiguousarray(precisions_chol[:, :, h:].transpose(1, 0, 2)).reshape(
             n_features, n_components * w
         )
@@ -507,9 +507,7 @@ def estimate_weighted_log_prob(X, weights, means, precisions_chol, covariance_ty
             Y_hi = block_hi[: stop - start]
             np.matmul(X[start:stop, :h], factors_lo, out=Y_lo)
             np.matmul(X[start:stop], factors_hi, out=Y_hi)
-            kernels.weighted_log_prob_split(
-                Y_lo, Y_hi, projected_means, log_const, out[start:stop]
-            )
+            kernels.weighted_log_prob_split(Y_lo, Y_hi, projected_means, log_const, out[start:stop])
     elif covariance_type == "tied" and n_features >= _BLAS_MIN_FEATURES:
         Y = X @ precisions_chol
         projected_means = means @ precisions_chol
