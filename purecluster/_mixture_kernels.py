@@ -9,8 +9,8 @@ Cholesky factors (one d x d matrix per component, O(k d^3))
 
 E-step (log-densities, O(n k d) or O(n k d^2))
     ``weighted_log_prob_full``       full covariances, directly from X (small d)
-    ``weighted_log_prob_projected``  full or tied, from Y = X U computed by BLAS
-    ``weighted_log_prob_split``      full, from the two parts of X U (many features)
+    ``weighted_log_prob_projected``  tied (many features), from Y = X U computed by BLAS
+    ``weighted_log_prob_split``      full (many features), from the two parts of X U_k
     ``weighted_log_prob_tiled``      diagonal, spherical, or tied with few features
     ``normalize_log_prob``           log-sum-exp: responsibilities and log p(x)
     ``e_step_tiled``                 the last two in one pass
@@ -298,38 +298,36 @@ def _squared_distance(y, b):
 # Serial on purpose: called between BLAS products, where a parallel region's
 # spinning worker threads would fight BLAS's own threads for the cores.
 @jit
-def weighted_log_prob_projected(Y, B, stride, log_const, out):
-    """Weighted log-densities from data already multiplied by the factors.
+def weighted_log_prob_projected(Y, B, log_const, out):
+    """Tied covariance: weighted log-densities from data already multiplied by the factor.
 
-    With ``Y = X @ [U_1 | U_2 | ... | U_k]`` (full, ``stride = d``) or
-    ``Y = X @ U`` (tied, ``stride = 0``) and ``B[k] = means[k] @ U_k``:
-    ``out[i, k] = log_const[k] - 0.5 * sum_j (Y[i, k*stride + j] - B[k, j])^2``,
-    since ``(x - mu) U = x U - mu U``. The d^2 work per (row, component) sits
-    in the BLAS product; this kernel is O(n k d).
+    With ``Y = X @ U`` (BLAS) and ``B[k] = means[k] @ U``:
+    ``out[i, k] = log_const[k] - 0.5 * sum_j (Y[i, j] - B[k, j])^2``, since
+    ``(x - mu) U = x U - mu U``. The d^2 work per row sits in the BLAS
+    product; this kernel is O(n k d).
 
     Parameters
     ----------
-    Y : ndarray of shape (n, k*d) or (n, d)    IN
-    B : ndarray of shape (k, d)                IN
-    stride : int                               IN, column offset between components
-    log_const : ndarray of shape (k,)          IN
-    out : ndarray of shape (n, k)              OUT
+    Y : ndarray of shape (n, d)            IN
+    B : ndarray of shape (k, d)            IN
+    log_const : ndarray of shape (k,)      IN
+    out : ndarray of shape (n, k)          OUT
     """
     n = Y.shape[0]
-    k, d = B.shape
+    k = B.shape[0]
     for i in range(n):
         y = Y[i]
         for c in range(k):
-            # 1-D views indexed from 0 (no index checks left in the loop)
-            maha = _squared_distance(y[c * stride : c * stride + d], B[c])
-            out[i, c] = log_const[c] - 0.5 * maha
+            out[i, c] = log_const[c] - 0.5 * _squared_distance(y, B[c])
 
 
 @jit  # serial, like weighted_log_prob_projected
 def weighted_log_prob_split(Y_lo, Y_hi, B, log_const, out):
-    """:func:`weighted_log_prob_projected` for a product split at column h.
+    """Full covariances: weighted log-densities from ``X @ [U_1 | ... | U_k]``, split at column h.
 
-    ``y = (x - mu) U`` with U upper triangular: its first h columns only use
+    ``out[i, c] = log_const[c] - 0.5 ||y - B[c]||^2`` with ``y = x U_c`` and
+    ``B[c] = mu_c U_c``, as :func:`weighted_log_prob_projected`. U is upper
+    triangular: its first h columns only use
     the first h features, ``y[:h] = (x - mu)[:h] U[:h, :h]``. So the caller
     multiplies ``X[:, :h]`` by the k leading blocks and all of X by the k
     trailing column blocks ``U[:, h:]``: 3/4 of a dense product's flops for
@@ -681,9 +679,8 @@ def design_rows(X, center, first, second, out, start, stop):
     """``out[i] = [1, x_i - c, (x_i - c)[first] * (x_i - c)[second]]`` for rows ``start..stop-1``.
 
     The M-step's columns: ``resp.T @ out`` holds every weighted sum the
-    M-step needs (see ``_Moments`` in ``mixture.py``). Serial: the
-    many-feature M-step calls it on one block at a time, between BLAS
-    products (where a threaded region's spinning workers would slow BLAS).
+    M-step needs (see ``_Moments`` in ``mixture.py``). Serial; see
+    :func:`design_matrix` for all rows on threads.
     """
     d = X.shape[1]
     p = first.shape[0]
@@ -706,7 +703,8 @@ def upper_design_rows(X, center, out):
     with ``z = x_i - c``: the order of ``np.triu_indices(d)``. Each run of
     products is ``z_a`` times the contiguous ``z[a:]``, a loop that
     vectorises, where the gathers through index arrays did not (4x faster
-    for d = 64). Serial, for one block between BLAS products.
+    for d = 64). Serial: the full many-feature M-step builds its design with
+    it, once per fit or one block at a time between BLAS products.
     """
     n, d = X.shape
     z = np.empty(d)

@@ -165,10 +165,12 @@ class _Moments:
       ``a <= b`` (``d (d + 1) / 2`` columns, the upper triangle);
     * ``'diag'``, ``'spherical'``: the squares ``(x_j - c_j)^2``;
     * ``'tied'``: none, its scatter ``(X - c)^T (X - c)`` is computed here once;
-    * ``'full'`` with many features: the same columns, but the design
-      (``n x d^2 / 2``) is too big to keep; each M-step builds it block by
-      block, each block multiplied by BLAS (:func:`_full_moments_blas`).
-      Counts and means are BLAS products as in scikit-learn.
+    * ``'full'`` with many features: the same columns, multiplied by BLAS.
+      The design (``n x d^2 / 2``) is kept when it fits in
+      ``_KEEP_DESIGN_BYTES``, else each M-step builds it block by block
+      (:func:`_full_moments_blas`). Counts and means are BLAS products as in
+      scikit-learn, and a run's last M-step forms the scatter directly
+      (:func:`_covariances_full_blas`; see :meth:`parameters`).
 
     The second moments are then turned into scatter around each component's
     mean, ``sum_i r_ik (x_i - mu_k)(x_i - mu_k)^T = S2 - m S1^T - S1 m^T +
@@ -324,8 +326,7 @@ def _full_moments_blas(X, center, resp):
     The full-covariance M-step's weighted sums for many features, without
     the ``n x (1 + d + d(d+1)/2)`` design in memory: each block of rows gets
     its design (:func:`kernels.upper_design_rows`, ~4 MB, in cache) and one BLAS
-    product ``R_block^T @ design_block`` (k rows, many columns: OpenBLAS
-    runs it near its peak). It replaces one ``syrk`` of
+    product ``design_block^T @ R_block``. It replaces one ``syrk`` of
     ``sqrt(r_k) (X - mu_k)`` per component, with the same flops: on the
     17,970 x 64 digits with k = 20, 170 ms per M-step became about 60 ms
     (the tall, thin syrks ran at half the rate, and the scaled copies cost
@@ -508,14 +509,21 @@ def estimate_weighted_log_prob(X, weights, means, precisions_chol, covariance_ty
             np.matmul(X[start:stop, :h], factors_lo, out=Y_lo)
             np.matmul(X[start:stop], factors_hi, out=Y_hi)
             kernels.weighted_log_prob_split(Y_lo, Y_hi, projected_means, log_const, out[start:stop])
-    elif covariance_type == "tied" and n_features >= _BLAS_MIN_FEATURES:
+    elif not _uses_tiles(covariance_type, n_features):  # tied, many features
         Y = X @ precisions_chol
         projected_means = means @ precisions_chol
-        kernels.weighted_log_prob_projected(Y, projected_means, 0, log_const, out)
+        kernels.weighted_log_prob_projected(Y, projected_means, log_const, out)
     else:
         kind, means, precisions = _tiled_arguments(means, precisions_chol, covariance_type)
         kernels.weighted_log_prob_tiled(kind, X, means, precisions, log_const, out)
     return out
+
+
+def _uses_tiles(covariance_type, n_features):
+    """Whether the E-step runs on the tiled kernels (diag, spherical, tied with few features)."""
+    if covariance_type == "full":
+        return False
+    return covariance_type != "tied" or n_features < _BLAS_MIN_FEATURES
 
 
 def _tiled_arguments(means, precisions_chol, covariance_type):
@@ -580,9 +588,7 @@ def e_step(X, weights, means, precisions_chol, covariance_type):
     resp : ndarray of shape (n_samples, n_components)
     """
     n_samples, n_features = X.shape
-    if covariance_type == "full" or (
-        covariance_type == "tied" and n_features >= _BLAS_MIN_FEATURES
-    ):
+    if not _uses_tiles(covariance_type, n_features):
         weighted = estimate_weighted_log_prob(X, weights, means, precisions_chol, covariance_type)
         log_prob_norm, resp = _normalize(weighted, _uses_blas(covariance_type, n_features))
         return float(np.mean(log_prob_norm)), resp
