@@ -675,6 +675,45 @@ def scaled_deviations(X, resp, means, component, out):
 
 
 @jit
+def covariances_from_moments(total, first, second, shift, nk, reg_covar, out):
+    """Full covariances from the weighted moments around the data mean c.
+
+    With ``S0 = sum_i r_ik``, ``S1 = sum_i r_ik z_i``, ``S2[ab] = sum_i r_ik
+    z_ia z_ib`` (``z = x - c``, ``a <= b`` in ``np.triu_indices`` order) and
+    ``m = mu_k - c``, the scatter around the mean is
+
+        ``sum_i r_ik (z_ia - m_a)(z_ib - m_b) = S2[ab] - m_a S1_b - S1_a m_b + S0 m_a m_b``,
+
+    divided by ``n_k``; both triangles are written, and ``reg_covar`` is
+    added to the diagonal. The same operations, in the same order, as the
+    NumPy expression it replaces (whose gathers and scatters through index
+    arrays took 2 ms of an 11 ms M-step at 1797 x 64, k = 20).
+
+    Parameters
+    ----------
+    total : ndarray of shape (k,)                 IN   S0
+    first : ndarray of shape (k, d)               IN   S1
+    second : ndarray of shape (k, d (d + 1) / 2)  IN   S2
+    shift : ndarray of shape (k, d)               IN   m = mu - c
+    nk : ndarray of shape (k,)                    IN
+    reg_covar : float                             IN
+    out : ndarray of shape (k, d, d)              OUT
+    """
+    k, d = first.shape
+    for c in range(k):
+        m, s1, s2 = shift[c], first[c], second[c]
+        q = 0
+        for a in range(d):
+            for b in range(a, d):
+                value = (s2[q] - m[a] * s1[b] - s1[a] * m[b] + total[c] * m[a] * m[b]) / nk[c]
+                out[c, a, b] = value
+                out[c, b, a] = value
+                q += 1
+        for a in range(d):
+            out[c, a, a] += reg_covar
+
+
+@jit
 def design_rows(X, center, first, second, out, start, stop):
     """``out[i] = [1, x_i - c, (x_i - c)[first] * (x_i - c)[second]]`` for rows ``start..stop-1``.
 

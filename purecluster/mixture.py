@@ -237,7 +237,9 @@ class _Moments:
                 # flips a singular vector: other draws (seen on the digits).
                 return nk, means, _covariances_full_blas(X, resp, nk, means, reg_covar)
             if self.upper_design is not None:
-                moments = (self.upper_design.T @ resp).T
+                # R^T D, not (D^T R)^T: 7.4 against 14 ms on one thread, 5.8
+                # against 7.2 on two (the seminar's digits, k = 20)
+                moments = resp.T @ self.upper_design
             else:
                 moments = _full_moments_blas(X, center, resp)
         else:
@@ -263,17 +265,16 @@ class _Moments:
             return nk, means, covariances
         if ctype == "tied":
             return nk, means, self._tied(nk, means, reg_covar)
-        rows, cols = self.upper
-        packed = (
-            second
-            - shift[:, rows] * first[:, cols]
-            - first[:, rows] * shift[:, cols]
-            + total[:, np.newaxis] * shift[:, rows] * shift[:, cols]
-        ) / nk[:, np.newaxis]
         covariances = np.empty((means.shape[0], n_features, n_features))
-        covariances[:, rows, cols] = packed
-        covariances[:, cols, rows] = packed
-        covariances[:, np.arange(n_features), np.arange(n_features)] += reg_covar
+        kernels.covariances_from_moments(
+            np.ascontiguousarray(total),
+            np.ascontiguousarray(first),
+            np.ascontiguousarray(second),
+            shift,
+            nk,
+            float(reg_covar),
+            covariances,
+        )
         return nk, means, covariances
 
     def _tied(self, nk, means, reg_covar):
