@@ -924,3 +924,81 @@ def test_design_matrix_is_numpys(covariance_type, shape, dtype):
     )
     np.testing.assert_array_equal(moments.center, center)
     np.testing.assert_array_equal(moments.design, expected)
+
+
+# ---------------------------------------------------------------------------
+# n_init runs side by side on threads (purecluster._runs)
+# ---------------------------------------------------------------------------
+def _fit_in_a_loop_and_on_threads(monkeypatch, X, **params):
+    from purecluster import _runs
+
+    if _runs.parallel_workers(2) < 2:
+        pytest.skip("this machine runs the n_init runs in a loop")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        state_threads = np.random.RandomState(params.pop("seed"))
+        state_loop = np.random.RandomState()
+        state_loop.set_state(state_threads.get_state())
+        on_threads = GaussianMixture(random_state=state_threads, **params).fit(X)
+        with monkeypatch.context() as patch:
+            patch.setattr(mixture_module, "parallel_workers", lambda n_runs: 1)
+            in_a_loop = GaussianMixture(random_state=state_loop, **params).fit(X)
+    # the runs drew their starts from the one stream, in run order: the stream
+    # ends where the loop leaves it, and the next draws agree
+    np.testing.assert_array_equal(state_threads.random_sample(5), state_loop.random_sample(5))
+    return on_threads, in_a_loop
+
+
+@pytest.mark.parametrize("covariance_type", ["full", "diag", "spherical", "tied"])
+def test_runs_on_threads_equal_the_loop_to_the_bit(monkeypatch, covariance_type):
+    """Few features: no BLAS, and purecluster's kernels give the same bits on any thread count."""
+    X, _ = make_blobs(3000, 3, centers=4, random_state=5)
+    work = mixture_module._run_work(3000, 3, 4, covariance_type)
+    assert work >= mixture_module._PARALLEL_RUNS_WORK  # the runs do go to threads
+    on_threads, in_a_loop = _fit_in_a_loop_and_on_threads(
+        monkeypatch,
+        X,
+        n_components=4,
+        covariance_type=covariance_type,
+        n_init=5,
+        init_params="random",
+        seed=3,
+    )
+    for name in PARAMETER_ARRAYS + ["lower_bound_", "lower_bounds_", "n_iter_", "converged_"]:
+        np.testing.assert_array_equal(
+            getattr(on_threads, name), getattr(in_a_loop, name), err_msg=name
+        )
+
+
+@pytest.mark.parametrize("covariance_type", ["full", "tied"])
+def test_runs_on_threads_equal_the_loop_with_blas(monkeypatch, digits, covariance_type):
+    """Many features: BLAS on one thread rounds a few products differently than on
+    two (OpenBLAS splits its blocks otherwise), so the runs agree to rounding."""
+    on_threads, in_a_loop = _fit_in_a_loop_and_on_threads(
+        monkeypatch, digits[:600], n_components=5, covariance_type=covariance_type, n_init=4, seed=7
+    )
+    assert on_threads.n_iter_ == in_a_loop.n_iter_
+    assert on_threads.converged_ == in_a_loop.converged_
+    assert abs(on_threads.lower_bound_ - in_a_loop.lower_bound_) <= 1e-10 * abs(
+        in_a_loop.lower_bound_
+    )
+    for name in PARAMETER_ARRAYS:
+        expected = getattr(in_a_loop, name)
+        np.testing.assert_allclose(
+            getattr(on_threads, name), expected, rtol=0, atol=1e-9 * np.abs(expected).max()
+        )
+
+
+def test_runs_on_threads_raise_the_loops_error(monkeypatch):
+    """A start whose covariance is not positive definite fails as in the loop."""
+    X = np.repeat(np.arange(6.0)[:, np.newaxis], 2000, axis=0) * np.ones((1, 2))  # on a line
+    assert mixture_module._run_work(12000, 2, 6, "full") >= mixture_module._PARALLEL_RUNS_WORK
+    model = GaussianMixture(6, n_init=4, reg_covar=0.0, init_params="random", random_state=0)
+    with pytest.raises(ValueError, match="not positive definite") as on_threads:
+        model.fit(X)
+    with monkeypatch.context() as patch:
+        patch.setattr(mixture_module, "parallel_workers", lambda n_runs: 1)
+        with pytest.raises(ValueError, match="not positive definite") as in_a_loop:
+            GaussianMixture(6, n_init=4, reg_covar=0.0, init_params="random", random_state=0).fit(X)
+    assert str(on_threads.value) == str(in_a_loop.value)
+    assert not hasattr(model, "means_")
