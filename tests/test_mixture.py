@@ -1002,3 +1002,28 @@ def test_runs_on_threads_raise_the_loops_error(monkeypatch):
             GaussianMixture(6, n_init=4, reg_covar=0.0, init_params="random", random_state=0).fit(X)
     assert str(on_threads.value) == str(in_a_loop.value)
     assert not hasattr(model, "means_")
+
+
+def test_covariances_from_moments_is_the_numpy_formula():
+    """The kernel equals the NumPy expression it replaced, to the bit."""
+    rng = np.random.default_rng(0)
+    k, d = 7, 9
+    rows, cols = np.triu_indices(d)
+    total = rng.random(k) * 100
+    first = rng.standard_normal((k, d))
+    second = rng.standard_normal((k, rows.size))
+    shift = rng.standard_normal((k, d))
+    nk = total + 1e-15
+    packed = (
+        second
+        - shift[:, rows] * first[:, cols]
+        - first[:, rows] * shift[:, cols]
+        + total[:, np.newaxis] * shift[:, rows] * shift[:, cols]
+    ) / nk[:, np.newaxis]
+    expected = np.empty((k, d, d))
+    expected[:, rows, cols] = packed
+    expected[:, cols, rows] = packed
+    expected[:, np.arange(d), np.arange(d)] += 1e-6
+    got = np.empty((k, d, d))
+    kernels.covariances_from_moments(total, first, second, shift, nk, 1e-6, got)
+    np.testing.assert_array_equal(got, expected)
