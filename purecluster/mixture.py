@@ -541,6 +541,13 @@ def estimate_weighted_log_prob(X, weights, means, precisions_chol, covariance_ty
     return out
 
 
+def _labels(weighted_log_prob):
+    """``weighted_log_prob.argmax(axis=1)``, by a kernel (NumPy's is slow for few components)."""
+    labels = np.empty(weighted_log_prob.shape[0], dtype=np.int64)
+    kernels.row_argmax(weighted_log_prob, labels)
+    return labels
+
+
 def _uses_tiles(covariance_type, n_features):
     """Whether the E-step runs on the tiled kernels (diag, spherical, tied with few features)."""
     if covariance_type == "full":
@@ -820,7 +827,7 @@ class GaussianMixture(BaseEstimator):
         -------
         self
         """
-        self.fit_predict(X, y)
+        self._fit(X)
         return self
 
     def fit_predict(self, X, y=None):
@@ -838,6 +845,16 @@ class GaussianMixture(BaseEstimator):
         -------
         labels : ndarray of shape (n_samples,)
         """
+        X64, best_params = self._fit(X)
+        # A last E-step with the kept parameters, so that the labels returned
+        # here are those predict(X) gives. (fit skips it: it returns no labels.)
+        weighted = estimate_weighted_log_prob(
+            X64, best_params[0], best_params[1], best_params[3], self.covariance_type
+        )
+        return _labels(weighted)
+
+    def _fit(self, X):
+        """Everything ``fit`` does; returns the float64 data and the kept parameters (float64)."""
         self._validate_params()
         X = self._validate_data(X, ensure_min_samples=2)
         n_samples, n_features = X.shape
@@ -907,12 +924,7 @@ class GaussianMixture(BaseEstimator):
         elif hasattr(self, "trace_"):
             del self.trace_
 
-        # A last E-step with the kept parameters, so that the labels returned
-        # here are those predict(X) gives.
-        weighted = estimate_weighted_log_prob(
-            X64, best_params[0], best_params[1], best_params[3], self.covariance_type
-        )
-        return weighted.argmax(axis=1)
+        return X64, best_params
 
     def _run_em(self, X64, params, lower_bound, moments):
         """One EM run from ``params``, until the bound moves less than ``tol`` or ``max_iter``.
@@ -1113,7 +1125,7 @@ class GaussianMixture(BaseEstimator):
         labels : ndarray of shape (n_samples,)
         """
         weighted, _ = self._weighted_log_prob(X)
-        return weighted.argmax(axis=1)
+        return _labels(weighted)
 
     def predict_proba(self, X):
         """Posterior probability of each component for each sample.

@@ -1027,3 +1027,17 @@ def test_covariances_from_moments_is_the_numpy_formula():
     got = np.empty((k, d, d))
     kernels.covariances_from_moments(total, first, second, shift, nk, 1e-6, got)
     np.testing.assert_array_equal(got, expected)
+
+
+@pytest.mark.tiny
+def test_row_argmax_is_numpys():
+    """The labels' kernel: first maximum, -inf rows, and NumPy's first-NaN rule."""
+    rng = np.random.RandomState(0)
+    a = rng.randint(0, 3, size=(200, 5)).astype(float)  # many ties
+    a[3] = -np.inf
+    a[4, 2] = np.nan
+    a[5, 0] = np.nan
+    a[6, [1, 3]] = np.nan
+    labels = np.empty(a.shape[0], dtype=np.int64)
+    kernels.row_argmax(a, labels)
+    np.testing.assert_array_equal(labels, a.argmax(axis=1))
