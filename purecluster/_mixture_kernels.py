@@ -45,6 +45,7 @@ import numpy as np
 from numba import prange
 
 from ._jit import jit
+from ._kmeans_kernels import _transpose_tile
 
 __all__ = [
     "cholesky_lower",
@@ -359,13 +360,9 @@ _TILE_ROWS = 256
 
 @jit(inline="always")
 def _transposed_rows(X, start, stop):
-    """``xt[j, r] = X[start + r, j]``: a tile of rows, feature-major (a new array)."""
-    rows = X[start:stop]
+    """``xt[j, r] = X[start + r, j]``: a tile of rows, feature-major (a new float64 array)."""
     xt = np.empty((X.shape[1], stop - start))
-    for j in range(X.shape[1]):
-        xj = xt[j]
-        for r in range(stop - start):
-            xj[r] = rows[r, j]
+    _transpose_tile(X, start, stop - start, xt)  # k-means' tiles are made the same way
     return xt
 
 

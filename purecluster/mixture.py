@@ -202,15 +202,13 @@ class _Moments:
         from .kmeans import _column_means  # X.mean(axis=0), the same bits, faster
 
         self.center = _column_means(X)
-        self.upper = None
         self.scatter = None
         self.design = None
         self.upper_design = None  # full, many features, small n (see below)
         # [1, x - c, products of x - c]: the upper triangle's products (full),
         # the squares (diag, spherical), none (tied)
         if covariance_type == "full":
-            self.upper = np.triu_indices(n_features)
-            first, second = self.upper
+            first, second = np.triu_indices(n_features)
             if n_features >= _BLAS_MIN_FEATURES:
                 # n x d^2/2: kept when small (the seminar's digits: 31 MB),
                 # else built again by blocks in each M-step
@@ -888,9 +886,11 @@ class GaussianMixture(BaseEstimator):
             return previous, previous_lower_bound
 
         def run(start):
-            result = self._run_em(X64, start[0], start[1], moments)
+            params, lower_bound = start
+            result = self._run_em(X64, params, lower_bound, moments)
+            _, _, final_bound, _, converged, _ = result
             if self.max_iter > 0:
-                self._print_verbose_msg_init_end(result[2], result[4])
+                self._print_verbose_msg_init_end(final_bound, converged)
             return result
 
         # Runs side by side on threads only when nothing is printed or recorded
