@@ -369,6 +369,105 @@ def _assign(X, sample_weight, centers, labels, n_blocks, parallel):
     step(X, sample_weight, centers, labels, sums, weights, n_blocks, False)
 
 
+# Yinyang's groups replace Hamerly's single bound from this many centres (with
+# fewer, t = k / 10 would be one group, and Hamerly's extra test on the gap
+# between centres prunes more). Its n x t bounds are capped at this many.
+_YINYANG_MIN_CLUSTERS = 20
+_YINYANG_MAX_BOUNDS = 32_000_000  # 128 MB of float32
+_YINYANG_GROUP_SIZE = 10  # centres per group, on average
+
+
+class _Hamerly:
+    """Hamerly's bounds for one run: one upper and one lower bound per point (O(n))."""
+
+    def __init__(self, X, parallel):
+        self.upper = np.empty(X.shape[0])
+        self.lower = np.empty(X.shape[0])
+        self.kernel = K.hamerly_assign_parallel if parallel else K.hamerly_assign
+        self.first = True
+
+    def assign(self, X, w, centers, labels, sums, weights, n_blocks, with_sums):
+        first, self.first = self.first, False
+        return self.kernel(
+            X, w, centers, labels, self.upper, self.lower, sums, weights, n_blocks, with_sums, first
+        )
+
+    def moved(self, labels, center_shift):
+        K.hamerly_move_bounds(labels, self.upper, self.lower, center_shift)
+
+
+def _group_centers(centers, n_groups, n_iter=5):
+    """Split the centres into ``n_groups`` groups of nearby centres (group of each centre).
+
+    Yinyang's grouping: a few Lloyd iterations on the centres themselves,
+    started from evenly spaced ones (deterministic; only the speed depends
+    on the groups, never the answer). Groups that end empty are dropped.
+    """
+    C = np.asarray(centers, dtype=np.float64)
+    G = C[np.linspace(0, C.shape[0] - 1, n_groups).astype(np.int64)]
+    for _ in range(n_iter):
+        # ||c - g||² up to ||c||², by products (k x t, not k x t x d)
+        groups = np.argmin(np.einsum("ij,ij->i", G, G)[None, :] - 2.0 * (C @ G.T), axis=1)
+        counts = np.bincount(groups, minlength=n_groups)
+        sums = np.zeros_like(G)
+        np.add.at(sums, groups, C)
+        filled = counts > 0
+        G[filled] = sums[filled] / counts[filled, None]
+    return np.unique(groups, return_inverse=True)[1].reshape(-1)
+
+
+class _Yinyang:
+    """Yinyang's groups and bounds for one run (:func:`K.yinyang_assign_parallel`).
+
+    t = k / 10 groups (Ding et al.'s choice), fewer when n t bounds would
+    pass :data:`_YINYANG_MAX_BOUNDS`; memory O(n t).
+    """
+
+    def __init__(self, X, centers):
+        n, k = X.shape[0], centers.shape[0]
+        n_groups = max(1, min(k // _YINYANG_GROUP_SIZE, _YINYANG_MAX_BOUNDS // max(n, 1)))
+        groups = _group_centers(centers, n_groups)
+        self.perm = np.argsort(groups, kind="stable").astype(np.int64)
+        self.inv = np.empty(k, dtype=np.int64)
+        self.inv[self.perm] = np.arange(k)
+        self.gid = groups[self.perm].astype(np.int64)
+        counts = np.bincount(groups)
+        self.gstart = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
+        t = counts.shape[0]
+        self.upper = np.empty(n)
+        self.lower = np.empty((n, t), dtype=np.float32)
+        self.shift = np.zeros(k)
+        self.shift_g = np.zeros(k)
+        self.gdrift = np.zeros(t)
+        self.eps = float(np.finfo(X.dtype).eps)
+        self.widen = 1.0 + (X.shape[1] + 4) * self.eps
+        self.first = True
+
+    def assign(self, X, w, centers, labels, sums, weights, n_blocks, with_sums):
+        first, self.first = self.first, False
+        grouped = centers[self.perm]
+        return K.yinyang_assign_parallel(
+            X, w, centers, grouped, np.ascontiguousarray(grouped.T), K._squared_norms(grouped),
+            self.perm, self.inv, self.gid, self.gstart, self.shift, self.shift_g, self.gdrift,
+            labels, self.upper, self.lower, sums, weights, n_blocks, with_sums, first, self.eps,
+        )  # fmt: skip
+
+    def moved(self, labels, center_shift):
+        # the bounds move inside the next assignment (one pass over them);
+        # each move is widened by its rounding (summed in the data's dtype),
+        # or a bound moved by it could end a few ulps short
+        self.shift = center_shift.astype(np.float64) * self.widen
+        self.shift_g = self.shift[self.perm]
+        self.gdrift = np.maximum.reduceat(self.shift_g, self.gstart[:-1])
+
+
+def _accelerator(X, centers, parallel):
+    """The bounds for an accelerated run: Yinyang's groups for many centres, else Hamerly's."""
+    if centers.shape[0] >= _YINYANG_MIN_CLUSTERS:
+        return _Yinyang(X, centers)
+    return _Hamerly(X, parallel)
+
+
 def _single_run(
     X, sample_weight, centers_init, max_iter, tol, accelerated, verbose=False, record=False
 ):
@@ -389,9 +488,8 @@ def _single_run(
     weights = np.empty(n_clusters, dtype=X.dtype)
     center_shift = np.empty(n_clusters, dtype=X.dtype)
     if accelerated:
-        upper = np.empty(n_samples)
-        lower = np.empty(n_samples)
-        step = K.hamerly_assign_parallel if parallel else K.hamerly_assign
+        bounds = _accelerator(X, centers, parallel)
+        step = bounds.assign
     else:
         step = _lloyd_step(n_samples, n_clusters, n_features, X.dtype)
     if record:
@@ -404,27 +502,12 @@ def _single_run(
 
     strict_convergence = False
     for i in range(max_iter):
-        if accelerated:
-            n_changed = step(
-                X,
-                sample_weight,
-                centers,
-                labels,
-                upper,
-                lower,
-                sums,
-                weights,
-                n_blocks,
-                True,
-                i == 0,
-            )
-        else:
-            n_changed = step(X, sample_weight, centers, labels, sums, weights, n_blocks, True)
+        n_changed = step(X, sample_weight, centers, labels, sums, weights, n_blocks, True)
         if not weights.all():
             _relocate_empty_clusters(X, sample_weight, centers, sums, weights, labels)
         shift_total = K.update_centers(sums, weights, centers, centers_new, center_shift)
         if accelerated:
-            K.hamerly_move_bounds(labels, upper, lower, center_shift)
+            bounds.moved(labels, center_shift)
         if verbose or record:
             current = float(inertia_of(X, sample_weight, centers, labels, n_blocks))
             if verbose:
@@ -451,22 +534,7 @@ def _single_run(
 
     if not strict_convergence:
         # one more assignment, so that the labels belong to the final centres
-        if accelerated:
-            step(
-                X,
-                sample_weight,
-                centers,
-                labels,
-                upper,
-                lower,
-                sums,
-                weights,
-                n_blocks,
-                False,
-                False,
-            )
-        else:
-            step(X, sample_weight, centers, labels, sums, weights, n_blocks, False)
+        step(X, sample_weight, centers, labels, sums, weights, n_blocks, False)
     inertia = float(inertia_of(X, sample_weight, centers, labels, n_blocks))
     if not record:
         return labels, inertia, centers, i + 1

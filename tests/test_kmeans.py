@@ -419,11 +419,11 @@ def test_float32_stays_float32():
 
 
 @pytest.mark.parametrize(
-    "algorithm, n_features",
-    [("lloyd", 4), ("elkan", 4), ("lloyd", 40)],
-    ids=["fused-kernel", "hamerly", "many-features"],
+    "algorithm, n_features, n_clusters",
+    [("lloyd", 4, 20), ("elkan", 4, 10), ("elkan", 4, 30), ("lloyd", 40, 20)],
+    ids=["fused-kernel", "hamerly", "yinyang", "many-features"],
 )
-def test_one_and_two_threads_bit_identical(algorithm, n_features):
+def test_one_and_two_threads_bit_identical(algorithm, n_features, n_clusters):
     # large enough for the parallel kernels (several blocks, n k d >= 2e6;
     # with 40 features k-means++ is parallel too)
     rng = np.random.RandomState(0)
@@ -432,7 +432,7 @@ def test_one_and_two_threads_bit_identical(algorithm, n_features):
     results = []
     for threads in (1, 2):
         with num_threads(threads):
-            km = KMeans(20, random_state=0, algorithm=algorithm, max_iter=6)
+            km = KMeans(n_clusters, random_state=0, algorithm=algorithm, max_iter=6)
             km.fit(X, sample_weight=w)
             results.append(
                 (km.labels_, km.cluster_centers_, km.inertia_, km.predict(X), km.score(X))
@@ -490,6 +490,77 @@ def test_lloyd_and_elkan_agree(digits):
     np.testing.assert_array_equal(a.labels_, b.labels_)
     np.testing.assert_array_equal(a.cluster_centers_, b.cluster_centers_)
     assert a.n_iter_ == b.n_iter_
+
+
+def _yinyang_cases():
+    rng = np.random.RandomState(1)
+    return {
+        "uniform-3d": (rng.rand(5000, 3), 40, None),
+        # integer grid: many duplicate points and exact distance ties
+        "ties": (np.round(rng.randn(3000, 2) * 3), 25, None),
+        "weighted-16d": (rng.randn(4000, 16), 60, rng.rand(4000)),
+    }
+
+
+@pytest.mark.parametrize("case", ["uniform-3d", "ties", "weighted-16d"])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_yinyang_is_lloyd_to_the_bit(case, dtype):
+    # k >= 20: "elkan" runs Yinyang's grouped bounds; the labels are chosen by
+    # Lloyd's rounded values, so the whole run is Lloyd's, bit for bit, in
+    # both precisions, ties included
+    X, k, w = _yinyang_cases()[case]
+    X = X.astype(dtype)
+    a = KMeans(k, random_state=0, n_init=2, algorithm="lloyd").fit(X, sample_weight=w)
+    b = KMeans(k, random_state=0, n_init=2, algorithm="elkan").fit(X, sample_weight=w)
+    np.testing.assert_array_equal(a.labels_, b.labels_)
+    np.testing.assert_array_equal(a.cluster_centers_, b.cluster_centers_)
+    assert a.n_iter_ == b.n_iter_ and a.inertia_ == b.inertia_
+
+
+def test_yinyang_empty_clusters_like_sklearn():
+    # 25 centres, 20 of them far from every point: they empty at once and are
+    # relocated (the bounds must survive the relocation)
+    rng = np.random.RandomState(0)
+    X = rng.rand(300, 2)
+    init = np.vstack([X[:5], 100 + np.arange(40.0).reshape(20, 2)])
+    ours, theirs = fit_both(X, n_clusters=25, n_init=1, init=init, algorithm="elkan")
+    assert_same_fit(ours, theirs)
+    lloyd_fit = KMeans(25, n_init=1, init=init, algorithm="lloyd").fit(X)
+    np.testing.assert_array_equal(ours.labels_, lloyd_fit.labels_)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_yinyang_bounds_hold(dtype):
+    # after every step: u_i >= ||x_i - c_{a_i}||, and lb_ig <= the distance
+    # from x_i to every centre of group g other than its own
+    from purecluster import kmeans as km_module
+
+    rng = np.random.RandomState(3)
+    X = rng.rand(2000, 3).astype(dtype)
+    centers = X[:50].copy()
+    w = np.ones(len(X), dtype=dtype)
+    bounds = km_module._Yinyang(X, centers)
+    assert bounds.lower.shape == (2000, 5)
+    assert sorted(bounds.perm) == list(range(50))
+    assert np.all(np.diff(bounds.gstart) > 0)
+    labels = np.full(len(X), -1, dtype=np.int32)
+    sums, weights = np.empty_like(centers), np.empty(50, dtype=dtype)
+    shift = np.empty(50, dtype=dtype)
+    group = np.empty(50, dtype=np.int64)
+    group[bounds.perm] = bounds.gid
+    for _ in range(8):
+        bounds.assign(X, w, centers, labels, sums, weights, 2, True)
+        D = np.sqrt(((X[:, None, :].astype(float) - centers[None].astype(float)) ** 2).sum(-1))
+        rows = np.arange(len(X))
+        np.testing.assert_array_equal(labels, np.argmin(D, axis=1))
+        assert np.all(bounds.upper >= D[rows, labels] * (1 - 1e-12))
+        D[rows, labels] = np.inf
+        for g in range(bounds.lower.shape[1]):
+            assert np.all(bounds.lower[:, g] <= D[:, group == g].min(axis=1) * (1 + 1e-12))
+        new = (sums / weights[:, None]).astype(dtype)
+        shift[:] = np.sqrt(((new - centers) ** 2).sum(1))
+        bounds.moved(labels, shift)
+        centers = new
 
 
 @pytest.mark.tiny
