@@ -1101,9 +1101,7 @@ def _yinyang_block(
     t = gstart.shape[0] - 1
     slack = (2 * d + 8) * eps
     rel = (d + 4) * eps
-    m1s = np.empty(t)
-    m2s = np.empty(t)
-    args = np.empty(t, dtype=np.int64)
+    lows = np.empty(t)  # each scanned group's smallest bound (squared)
     scanned = np.empty(t, dtype=np.bool_)
     dots = np.empty(k, dtype=X.dtype)
     n_changed = 0
@@ -1125,38 +1123,44 @@ def _yinyang_block(
         if u < glb:
             upper[i] = u
             continue
-        # the group filter, then the local filter inside each group scanned
+        # the group filter: start from the current centre, with Lloyd's value
         x_sq = _row_sq_norm(X, i)
         pa = inv[a]
         best, best_p = a, pa
-        e_best = c_sq_g[pa] - 2 * _dot_row(X, i, Cg, pa)
+        dot = _dot_row(X, i, Cg, pa)
+        e_best = c_sq_g[pa] - (dot + dot)
         for g in range(t):
             scanned[g] = not u < lb[g]
             if not scanned[g]:
                 continue
-            m1 = np.inf
-            m2 = np.inf
-            arg1 = -1
+            # the group's smallest value and smallest bound: two minima that
+            # vectorise (tracking the second smallest with branches did not)
             p0, p1 = gstart[g], gstart[g + 1]
             _group_dots(X, i, CgT, p0, p1, dots)
+            e_g = np.inf
+            low = np.inf
             for p in range(p0, p1):
                 e = c_sq_g[p] - (dots[p] + dots[p])
-                j = perm[p]
-                if e < e_best or (e == e_best and j < best):
-                    best, best_p, e_best = j, p, e
-                v = _lower_sq(e, x_sq, c_sq_g[p], slack)
-                if v < m1:
-                    m2 = m1
-                    m1 = v
-                    arg1 = p
-                elif v < m2:
-                    m2 = v
-            m1s[g] = m1
-            m2s[g] = m2
-            args[g] = arg1
+                e_g = min(e_g, e)
+                low = min(low, _lower_sq(e, x_sq, c_sq_g[p], slack))
+            lows[g] = low
+            if e_g <= e_best:  # a nearer centre, or a tie: the lowest index wins
+                for p in range(p0, p1):
+                    e = c_sq_g[p] - (dots[p] + dots[p])
+                    if e == e_g and (e < e_best or perm[p] < best):
+                        best, best_p, e_best = perm[p], p, e
         for g in range(t):
             if scanned[g]:
-                lb[g] = _float32_below(_root(m2s[g] if args[g] == best_p else m1s[g]))
+                lb[g] = _float32_below(_root(lows[g]))
+        g_best = gid[best_p]
+        if scanned[g_best]:
+            # the nearest centre's own group: its bound leaves that centre out
+            low = np.inf
+            for p in range(gstart[g_best], gstart[g_best + 1]):
+                if p != best_p:
+                    e = c_sq_g[p] - (dots[p] + dots[p])
+                    low = min(low, _lower_sq(e, x_sq, c_sq_g[p], slack))
+            lb[g_best] = _float32_below(_root(low))
         if best != a:
             ga = gid[pa]
             if not scanned[ga]:
