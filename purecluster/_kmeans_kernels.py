@@ -1,4 +1,4 @@
-"""The jitted loops of k-means: assignment, centre update, seeding, Hamerly's bounds.
+"""The jitted loops of k-means: assignment, centre update, seeding, Hamerly's and Yinyang's bounds.
 
 Read this file next to ``docs/kmeans.md``. Every kernel takes and returns
 plain arrays and scalars; ``purecluster/kmeans.py`` strings them together.
@@ -1221,7 +1221,8 @@ def yinyang_assign_parallel(
                 upper, lower, start, stop, eps,
             )  # fmt: skip
         if with_sums:
-            _scatter_sums(X[start:stop], w[start:stop], labels[start:stop], block_sums[b], block_weights[b])
+            rows = slice(start, stop)
+            _scatter_sums(X[rows], w[rows], labels[rows], block_sums[b], block_weights[b])
     reduce_blocks(block_sums, block_weights, sums, weights)
     return block_changed.sum()
 

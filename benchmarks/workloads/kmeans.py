@@ -7,9 +7,13 @@
   k=5; 0.7x for 200k x 16, k=100; 1.0x for 100k x 64, k=10). GFLOP/s counts
   ``3 n k d`` flops per iteration (the distances' multiply-adds and the
   sums).
-* ``accelerated``: purecluster's ``algorithm="elkan"`` (Hamerly's bounds)
-  against scikit-learn's Lloyd, per iteration, on 100k x 8, k=1000
-  (target: 0.2x).
+* ``accelerated``: purecluster's ``algorithm="elkan"`` (Yinyang's grouped
+  bounds for k >= 20) against scikit-learn's Lloyd, per iteration, on
+  100k x 8, k=1000 (target: 0.2x), from the same array init. Two runs:
+  ``to convergence`` (the default ``tol=1e-4``: both take the same 106
+  iterations, and a user fits this way; bounds pay off as the centres
+  settle) and ``10 iterations`` (``tol=0``, as the Lloyd rows: mostly the
+  first, full iteration and the early ones, where the centres move most).
 * ``kmeans_plusplus``: greedy k-means++ seeding, 100k x 8, k=1000, the same
   draws (target: 5x faster).
 
@@ -52,6 +56,30 @@ def _same_clustering(expected, result):
     assert disagree <= (1e-2 if float32 else 1e-4), f"{disagree:.2e} of the labels differ"
     np.testing.assert_allclose(result.inertia_, expected.inertia_, rtol=1e-4 if float32 else 1e-9)
     assert result.n_iter_ == expected.n_iter_, (result.n_iter_, expected.n_iter_)
+
+
+def _same_quality(expected, result):
+    """float32 runs to convergence: a partition of the same quality.
+
+    Over a hundred float32 iterations the two libraries' roundings (sums in
+    another order) send a few per cent of the points, then the centres, to
+    another nearby local optimum, as two float32 runs of scikit-learn with
+    different thread counts can. The inertia must agree within 1e-3 and the
+    iteration counts within 20%, so that time per iteration still compares.
+    (purecluster's own 'elkan' and 'lloyd' agree to the bit: tests/test_kmeans.py.)
+    """
+    np.testing.assert_allclose(result.inertia_, expected.inertia_, rtol=1e-3)
+    assert abs(result.n_iter_ - expected.n_iter_) <= 0.2 * expected.n_iter_, (
+        result.n_iter_,
+        expected.n_iter_,
+    )
+
+
+def _converged_or_same(expected, result):
+    """:func:`_same_quality` for float32 runs to convergence, else :func:`_same_clustering`."""
+    if np.asarray(expected.cluster_centers_).dtype == np.float32 and expected.n_iter_ > 10:
+        return _same_quality(expected, result)
+    return _same_clustering(expected, result)
 
 
 # ---------------------------------------------------------------------------
@@ -123,28 +151,36 @@ def _(inputs):
 
 
 # ---------------------------------------------------------------------------
+_ACCELERATED_RUNS = {"to convergence": (300, 1e-4), "10 iterations": (_LLOYD_ITER, 0.0)}
+
+
+def _accelerated_sizes(shapes):
+    return [dict(size, run=run) for size in _sizes(shapes) for run in _ACCELERATED_RUNS]
+
+
 @workload(
     "accelerated",
-    quick=_sizes([(20_000, 8, 200)]),
-    full=_sizes([(100_000, 8, 1000)]),
-    check=_same_clustering,
-    label=_label,
+    quick=_accelerated_sizes([(20_000, 8, 200)]),
+    full=_accelerated_sizes([(100_000, 8, 1000)]),
+    check=_converged_or_same,
+    label=lambda size: f"{_label(size)}, {size['run']}",
     per="iteration",
     count=lambda km: km.n_iter_,
     flops=lambda size: 3.0 * size["n"] * size["k"] * size["d"],
 )
 def accelerated(size):
-    """Exact accelerated k-means (purecluster 'elkan' = Hamerly) vs scikit-learn's Lloyd."""
-    return _uniform(size)
+    """Exact accelerated k-means (purecluster 'elkan' = Yinyang) vs scikit-learn's Lloyd."""
+    X, init = _uniform(size)
+    return X, init, _ACCELERATED_RUNS[size["run"]]
 
 
 @accelerated.implementation("purecluster")
 def _(inputs):
     from purecluster import KMeans
 
-    X, init = inputs
+    X, init, (max_iter, tol) = inputs
     return KMeans(
-        init.shape[0], init=init, n_init=1, tol=0, max_iter=_LLOYD_ITER, algorithm="elkan"
+        init.shape[0], init=init, n_init=1, tol=tol, max_iter=max_iter, algorithm="elkan"
     ).fit(X)
 
 
@@ -152,8 +188,8 @@ def _(inputs):
 def _(inputs):
     from sklearn.cluster import KMeans
 
-    X, init = inputs
-    return KMeans(init.shape[0], init=init, n_init=1, tol=0, max_iter=_LLOYD_ITER).fit(X)
+    X, init, (max_iter, tol) = inputs
+    return KMeans(init.shape[0], init=init, n_init=1, tol=tol, max_iter=max_iter).fit(X)
 
 
 # ---------------------------------------------------------------------------
