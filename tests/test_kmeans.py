@@ -529,6 +529,18 @@ def test_yinyang_empty_clusters_like_sklearn():
     np.testing.assert_array_equal(ours.labels_, lloyd_fit.labels_)
 
 
+def test_yinyang_identical_initial_centres():
+    # 25 equal centres: one group survives the grouping (the empty ones are
+    # dropped), every point ties and goes to centre 0, 24 clusters are empty
+    # and relocated; still Lloyd's run and scikit-learn's
+    X = np.random.RandomState(5).rand(400, 2)
+    init = np.tile(X[:1], (25, 1))
+    ours, theirs = fit_both(X, n_clusters=25, n_init=1, init=init, algorithm="elkan")
+    assert_same_fit(ours, theirs)
+    lloyd_fit = KMeans(25, n_init=1, init=init, algorithm="lloyd").fit(X)
+    np.testing.assert_array_equal(ours.cluster_centers_, lloyd_fit.cluster_centers_)
+
+
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_yinyang_bounds_hold(dtype):
     # after every step: u_i >= ||x_i - c_{a_i}||, and lb_ig <= the distance

@@ -12,8 +12,9 @@
   100k x 8, k=1000 (target: 0.2x), from the same array init. Two runs:
   ``to convergence`` (the default ``tol=1e-4``: both take the same 106
   iterations, and a user fits this way; bounds pay off as the centres
-  settle) and ``10 iterations`` (``tol=0``, as the Lloyd rows: mostly the
-  first, full iteration and the early ones, where the centres move most).
+  settle; float64 only, see :func:`_accelerated_sizes`) and ``10
+  iterations`` (``tol=0``, as the Lloyd rows: mostly the first, full
+  iteration and the early ones, where the centres move most).
 * ``kmeans_plusplus``: greedy k-means++ seeding, 100k x 8, k=1000, the same
   draws (target: 5x faster).
 
@@ -56,30 +57,6 @@ def _same_clustering(expected, result):
     assert disagree <= (1e-2 if float32 else 1e-4), f"{disagree:.2e} of the labels differ"
     np.testing.assert_allclose(result.inertia_, expected.inertia_, rtol=1e-4 if float32 else 1e-9)
     assert result.n_iter_ == expected.n_iter_, (result.n_iter_, expected.n_iter_)
-
-
-def _same_quality(expected, result):
-    """float32 runs to convergence: a partition of the same quality.
-
-    Over a hundred float32 iterations the two libraries' roundings (sums in
-    another order) send a few per cent of the points, then the centres, to
-    another nearby local optimum, as two float32 runs of scikit-learn with
-    different thread counts can. The inertia must agree within 1e-3 and the
-    iteration counts within 20%, so that time per iteration still compares.
-    (purecluster's own 'elkan' and 'lloyd' agree to the bit: tests/test_kmeans.py.)
-    """
-    np.testing.assert_allclose(result.inertia_, expected.inertia_, rtol=1e-3)
-    assert abs(result.n_iter_ - expected.n_iter_) <= 0.2 * expected.n_iter_, (
-        result.n_iter_,
-        expected.n_iter_,
-    )
-
-
-def _converged_or_same(expected, result):
-    """:func:`_same_quality` for float32 runs to convergence, else :func:`_same_clustering`."""
-    if np.asarray(expected.cluster_centers_).dtype == np.float32 and expected.n_iter_ > 10:
-        return _same_quality(expected, result)
-    return _same_clustering(expected, result)
 
 
 # ---------------------------------------------------------------------------
@@ -155,14 +132,25 @@ _ACCELERATED_RUNS = {"to convergence": (300, 1e-4), "10 iterations": (_LLOYD_ITE
 
 
 def _accelerated_sizes(shapes):
-    return [dict(size, run=run) for size in _sizes(shapes) for run in _ACCELERATED_RUNS]
+    """Both runs in float64; float32 for 10 iterations only.
+
+    Run to convergence in float32, the two libraries' roundings lead to
+    different paths (on 100k x 8, k = 1000: 144 iterations against 106), and
+    a time per iteration would average different work.
+    """
+    return [
+        dict(size, run=run)
+        for size in _sizes(shapes)
+        for run in _ACCELERATED_RUNS
+        if size["dtype"] == "float64" or run == "10 iterations"
+    ]
 
 
 @workload(
     "accelerated",
     quick=_accelerated_sizes([(20_000, 8, 200)]),
     full=_accelerated_sizes([(100_000, 8, 1000)]),
-    check=_converged_or_same,
+    check=_same_clustering,
     label=lambda size: f"{_label(size)}, {size['run']}",
     per="iteration",
     count=lambda km: km.n_iter_,
