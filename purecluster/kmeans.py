@@ -1039,6 +1039,8 @@ def _warmup(dtype):
     X = rng.rand(40, 2).astype(dtype)
     for algorithm in ("lloyd", "elkan"):
         KMeans(3, n_init=1, random_state=0, algorithm=algorithm).fit(X).predict(X)
+    # Yinyang's kernels (20 centres or more)
+    KMeans(_YINYANG_MIN_CLUSTERS, n_init=1, random_state=0, algorithm="elkan").fit(X)
     KMeans(3, init="random", n_init=1, random_state=0).fit(X)
     w = np.ones(X.shape[0], dtype=X.dtype)
     labels = np.zeros(X.shape[0], dtype=np.int32)
