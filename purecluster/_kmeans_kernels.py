@@ -715,14 +715,14 @@ def lloyd_run(
 # Hamerly's algorithm: Lloyd's answer, skipping distances the bounds rule out
 # ---------------------------------------------------------------------------
 @jit(inline="always")
-def _scan_all(X, i, C, CT, c_sq_norms, dots):
+def _scan_all(X, i, C, CT, c_sq_norms, dots, slack, rel):
     """Nearest centre of x_i by a full scan: (label, upper bound, lower bound).
 
     The scan is Lloyd's (:func:`_assign_block`: ``||c||² - 2 x·c``, all
     dot products advancing together over the features), so a rescanned point
-    gets exactly the label Lloyd gives it. The upper bound is the exact
-    distance to that centre; the lower bound, from the expanded formula, is
-    shrunk by a relative 1e-6 so that its rounding can never make it too large.
+    gets exactly the label Lloyd gives it. The upper bound is the distance to
+    that centre, widened by its rounding (``rel``); the lower bound comes from
+    the second smallest value, less its rounding (:func:`_lower_sq`).
     """
     k, d = C.shape
     for j in range(k):
@@ -734,19 +734,17 @@ def _scan_all(X, i, C, CT, c_sq_norms, dots):
     best = 0
     best_dist = np.inf
     second = np.inf
+    second_j = 0
     for j in range(k):
         dist = c_sq_norms[j] - (dots[j] + dots[j])
         if dist < best_dist:
-            second = best_dist
+            second, second_j = best_dist, best
             best_dist = dist
             best = j
         elif dist < second:
-            second = dist
-    x_sq = 0.0
-    for f in range(d):
-        x_sq += np.float64(X[i, f]) * np.float64(X[i, f])
-    upper = math.sqrt(squared_distance(X, i, C, best))
-    lower = math.sqrt(max(second + x_sq, 0.0)) * (1.0 - 1e-6)
+            second, second_j = dist, j
+    upper = _upper_to(X, i, C, best, rel)
+    lower = _root(_lower_sq(second, _row_sq_norm(X, i), c_sq_norms[second_j], slack))
     return best, upper, lower
 
 
@@ -767,6 +765,7 @@ def _hamerly_block(
     weights,
     with_sums,
     first,
+    eps,
 ):
     """Hamerly's assignment for rows ``start:stop``, plus the update sums.
 
@@ -779,21 +778,23 @@ def _hamerly_block(
     rescanned and resolved as Lloyd would (lowest index).
     """
     d = X.shape[1]
+    slack = (2 * d + 8) * eps  # as in Yinyang's bounds (below)
+    rel = (d + 4) * eps
     dots = np.empty(C.shape[0], dtype=X.dtype)
     n_changed = 0
     for i in range(start, stop):
         a = labels[i]
         if first:
-            a_new, u, l = _scan_all(X, i, C, CT, c_sq_norms, dots)
+            a_new, u, l = _scan_all(X, i, C, CT, c_sq_norms, dots, slack, rel)
         else:
             u = upper[i]
             l = lower[i]
             m = max(half_gap[a], l)
             a_new = a
             if not u < m:
-                u = math.sqrt(squared_distance(X, i, C, a))
+                u = _upper_to(X, i, C, a, rel)
                 if not u < m:
-                    a_new, u, l = _scan_all(X, i, C, CT, c_sq_norms, dots)
+                    a_new, u, l = _scan_all(X, i, C, CT, c_sq_norms, dots, slack, rel)
         upper[i] = u
         lower[i] = l
         if a_new != a:
@@ -812,13 +813,13 @@ def _hamerly_block(
 
 
 @jit
-def half_gaps(C):
-    """``s_j = min_{j' != j} ||c_j - c_j'|| / 2`` for each centre (k,)."""
+def half_gaps(C, rel):
+    """``s_j = min_{j' != j} ||c_j - c_j'|| / 2`` for each centre (k,), less its rounding."""
     k = C.shape[0]
     s = np.full(k, np.inf)
     for j in range(k):
         for jj in range(j + 1, k):
-            g = math.sqrt(squared_distance(C, j, C, jj)) / 2
+            g = math.sqrt(np.float64(squared_distance(C, j, C, jj))) / 2 * (1.0 - rel)
             if g < s[j]:
                 s[j] = g
             if g < s[jj]:
@@ -827,7 +828,9 @@ def half_gaps(C):
 
 
 @jit
-def hamerly_assign(X, w, C, labels, upper, lower, sums, weights, n_blocks, with_sums, first):
+def hamerly_assign(
+    X, w, C, labels, upper, lower, sums, weights, n_blocks, with_sums, first, eps
+):  # fmt: skip
     """Hamerly's assignment step (serial driver); same labels as :func:`lloyd_assign`.
 
     Parameters
@@ -846,6 +849,9 @@ def hamerly_assign(X, w, C, labels, upper, lower, sums, weights, n_blocks, with_
     with_sums : bool
     first : bool
         No bounds yet: scan every point fully.
+    eps : float
+        The data type's machine epsilon: the bounds are widened by a few
+        ulps, so that rounding never makes them wrong.
 
     Returns
     -------
@@ -855,7 +861,7 @@ def hamerly_assign(X, w, C, labels, upper, lower, sums, weights, n_blocks, with_
     O(n) memory for the bounds (Elkan's algorithm needs O(n k)).
     """
     k, d = C.shape
-    s = half_gaps(C)
+    s = half_gaps(C, (d + 4) * eps)
     CT = C.T.copy()
     c_sq_norms = _squared_norms(C)
     block_sums = np.zeros((n_blocks, k, d), dtype=X.dtype)
@@ -879,6 +885,7 @@ def hamerly_assign(X, w, C, labels, upper, lower, sums, weights, n_blocks, with_
             block_weights[b],
             with_sums,
             first,
+            eps,
         )
     reduce_blocks(block_sums, block_weights, sums, weights)
     return n_changed
@@ -886,11 +893,11 @@ def hamerly_assign(X, w, C, labels, upper, lower, sums, weights, n_blocks, with_
 
 @jit(parallel=True)
 def hamerly_assign_parallel(
-    X, w, C, labels, upper, lower, sums, weights, n_blocks, with_sums, first
+    X, w, C, labels, upper, lower, sums, weights, n_blocks, with_sums, first, eps
 ):
     """:func:`hamerly_assign` with the blocks spread over threads (same result)."""
     k, d = C.shape
-    s = half_gaps(C)
+    s = half_gaps(C, (d + 4) * eps)
     CT = C.T.copy()
     c_sq_norms = _squared_norms(C)
     block_sums = np.zeros((n_blocks, k, d), dtype=X.dtype)
@@ -914,6 +921,7 @@ def hamerly_assign_parallel(
             block_weights[b],
             with_sums,
             first,
+            eps,
         )
     reduce_blocks(block_sums, block_weights, sums, weights)
     return block_changed.sum()

@@ -386,15 +386,20 @@ class _Hamerly:
         self.lower = np.empty(X.shape[0])
         self.kernel = K.hamerly_assign_parallel if parallel else K.hamerly_assign
         self.first = True
+        self.eps = float(np.finfo(X.dtype).eps)
+        self.widen = 1.0 + (X.shape[1] + 4) * self.eps
 
     def assign(self, X, w, centers, labels, sums, weights, n_blocks, with_sums):
         first, self.first = self.first, False
         return self.kernel(
-            X, w, centers, labels, self.upper, self.lower, sums, weights, n_blocks, with_sums, first
-        )
+            X, w, centers, labels, self.upper, self.lower, sums, weights, n_blocks,
+            with_sums, first, self.eps,
+        )  # fmt: skip
 
     def moved(self, labels, center_shift):
-        K.hamerly_move_bounds(labels, self.upper, self.lower, center_shift)
+        # each move widened by its rounding, as in _Yinyang.moved
+        shift = center_shift.astype(np.float64) * self.widen
+        K.hamerly_move_bounds(labels, self.upper, self.lower, shift)
 
 
 def _group_centers(centers, n_groups, n_iter=5):
@@ -1053,4 +1058,5 @@ def _warmup(dtype):
     centers, indices = np.empty_like(C), np.empty(3, dtype=np.int64)
     K.kmeans_plusplus_kernel(X, np.ones(40), w, 0, np.zeros((2, 2)), centers, indices, True)
     up, lo = np.zeros(40), np.zeros(40)
-    K.hamerly_assign_parallel(X, w, C, labels, up, lo, sums, weights, 2, True, True)
+    eps = float(np.finfo(X.dtype).eps)
+    K.hamerly_assign_parallel(X, w, C, labels, up, lo, sums, weights, 2, True, True, eps)

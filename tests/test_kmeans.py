@@ -575,6 +575,35 @@ def test_yinyang_bounds_hold(dtype):
         centers = new
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_hamerly_bounds_hold(dtype):
+    # after every step: u_i >= ||x_i - c_{a_i}|| and l_i <= the distance to
+    # the second-nearest centre. In float32 the roundings are ~1e-7 relative:
+    # before the bounds were widened by a few ulps (found by this test), a
+    # lower bound stood up to 1.7e-5 above the true distance
+    from purecluster import kmeans as km_module
+
+    for seed in range(3):
+        rng = np.random.RandomState(seed)
+        X = rng.rand(3000, 3).astype(dtype)
+        centers = X[:15].copy()
+        w = np.ones(len(X), dtype=dtype)
+        bounds = km_module._Hamerly(X, parallel=False)
+        labels = np.full(len(X), -1, dtype=np.int32)
+        sums, weights = np.empty_like(centers), np.empty(15, dtype=dtype)
+        for _ in range(10):
+            bounds.assign(X, w, centers, labels, sums, weights, 1, True)
+            D = np.sqrt(((X[:, None, :].astype(float) - centers[None].astype(float)) ** 2).sum(-1))
+            rows = np.arange(len(X))
+            np.testing.assert_array_equal(labels, np.argmin(D, axis=1))
+            assert np.all(bounds.upper >= D[rows, labels])
+            D[rows, labels] = np.inf
+            assert np.all(bounds.lower <= D.min(axis=1))
+            new = (sums / weights[:, None]).astype(dtype)
+            bounds.moved(labels, np.sqrt(((new - centers) ** 2).sum(1)).astype(dtype))
+            centers = new
+
+
 @pytest.mark.tiny
 def test_pickle_roundtrip():
     X = np.random.RandomState(0).rand(30, 2)
