@@ -77,6 +77,59 @@ def squared_distance(X, i, C, j):
 
 
 @jit(inline="always")
+def _margins(d, eps):
+    """The rounding margins of the accelerated algorithms' bounds, for d features.
+
+    ``slack``: ulps of ``||x||² + ||c||²`` that Lloyd's value ``||c||² - 2 x·c``
+    may be off by (the products and the sums); ``rel``: the relative rounding
+    of a distance summed directly. ``eps`` is the data type's machine epsilon.
+    """
+    return (2 * d + 8) * eps, (d + 4) * eps
+
+
+@jit(inline="always")
+def _lower_sq(e, x_sq, c_sq, slack):
+    """A lower bound on ``||x - c||²`` from Lloyd's rounded ``e = ||c||² - 2 x·c``.
+
+    ``e + ||x||² - slack (||x||² + ||c||²)``: the rounding error of ``e`` is at
+    most a few ulps of ``||x||² + ||c||²`` (``slack`` is that many ulps).
+    Squared, so that a group's bound takes one square root, not one per centre.
+    """
+    return np.float64(e) + x_sq - slack * (x_sq + abs(np.float64(c_sq)))
+
+
+@jit(inline="always")
+def _root(v):
+    return math.sqrt(v) if v > 0.0 else 0.0
+
+
+@jit(inline="always")
+def _float32_below(v):
+    """A float32 that is at most ``v`` (>= 0), for a lower bound stored in float32.
+
+    Shrunk by 2^-22 first, the nearest float32 cannot round above ``v``.
+    Storing Yinyang's n x t bounds in float32 halves the memory they take
+    and the traffic of the pass that moves them every iteration.
+    """
+    return np.float32(v * (1.0 - 2.0**-22)) if v > 1e-30 else np.float32(0.0)
+
+
+@jit(inline="always")
+def _row_sq_norm(X, i):
+    """``||x_i||²`` in float64."""
+    acc = 0.0
+    for f in range(X.shape[1]):
+        acc += np.float64(X[i, f]) * np.float64(X[i, f])
+    return acc
+
+
+@jit(inline="always")
+def _upper_to(X, i, C, j, rel):
+    """An upper bound on ``||x_i - c_j||``: the distance, widened by its rounding."""
+    return math.sqrt(np.float64(squared_distance(X, i, C, j))) * (1.0 + rel)
+
+
+@jit(inline="always")
 def _block_range(b, n_blocks, n):
     """Rows ``[start, stop)`` of block ``b`` out of ``n_blocks`` over ``n`` rows."""
     return (b * n) // n_blocks, ((b + 1) * n) // n_blocks
@@ -121,6 +174,16 @@ def _dots4(X, i, CT, out):
             out[1, j] += x1 * c
             out[2, j] += x2 * c
             out[3, j] += x3 * c
+
+
+@jit(inline="always")
+def _dots_rows(X, i0, m, CT, out):
+    """``out[q, j] = x_{i0+q}·c_j`` for ``m <= 4`` rows: :func:`_dots4`, else row by row."""
+    if m == 4:
+        _dots4(X, i0, CT, out)
+    else:
+        for q in range(m):
+            _dots1(X, i0 + q, CT, out[q])
 
 
 @jit(inline="always")
@@ -317,11 +380,7 @@ def _assign_block(X, w, C, CT, c_sq_norms, labels, start, stop, sums, weights, w
             # many centres: the products of 4 rows with every centre at a time
             for i0 in range(t0, t1, 4):
                 m = min(4, t1 - i0)
-                if m == 4:
-                    _dots4(X, i0, CT, dots)
-                else:
-                    for q in range(m):
-                        _dots1(X, i0 + q, CT, dots[q])
+                _dots_rows(X, i0, m, CT, dots)
                 for q in range(m):
                     nearest[i0 + q - t0] = _argmin_expanded(dots[q], c_sq_norms)
         else:
@@ -778,8 +837,7 @@ def _hamerly_block(
     rescanned and resolved as Lloyd would (lowest index).
     """
     d = X.shape[1]
-    slack = (2 * d + 8) * eps  # as in Yinyang's bounds (below)
-    rel = (d + 4) * eps
+    slack, rel = _margins(d, eps)
     dots = np.empty(C.shape[0], dtype=X.dtype)
     n_changed = 0
     for i in range(start, stop):
@@ -861,7 +919,7 @@ def hamerly_assign(
     O(n) memory for the bounds (Elkan's algorithm needs O(n k)).
     """
     k, d = C.shape
-    s = half_gaps(C, (d + 4) * eps)
+    s = half_gaps(C, _margins(d, eps)[1])
     CT = C.T.copy()
     c_sq_norms = _squared_norms(C)
     block_sums = np.zeros((n_blocks, k, d), dtype=X.dtype)
@@ -897,7 +955,7 @@ def hamerly_assign_parallel(
 ):
     """:func:`hamerly_assign` with the blocks spread over threads (same result)."""
     k, d = C.shape
-    s = half_gaps(C, (d + 4) * eps)
+    s = half_gaps(C, _margins(d, eps)[1])
     CT = C.T.copy()
     c_sq_norms = _squared_norms(C)
     block_sums = np.zeros((n_blocks, k, d), dtype=X.dtype)
@@ -977,15 +1035,6 @@ def hamerly_move_bounds(labels, upper, lower, center_shift):
 # widened by a few ulps (``eps`` is the data type's machine epsilon) so that
 # rounding never makes them wrong.
 @jit(inline="always")
-def _dot_row(X, i, Cg, p):
-    """``x_i·c_p`` summed over features in order (the roundings of :func:`_dots1`)."""
-    acc = X[i, 0] * Cg[p, 0]
-    for f in range(1, X.shape[1]):
-        acc += X[i, f] * Cg[p, f]
-    return acc
-
-
-@jit(inline="always")
 def _group_dots(X, i, CgT, p0, p1, dots):
     """``dots[p] = x_i·c_p`` for positions ``p0:p1`` (the roundings of :func:`_dots1`)."""
     d = CgT.shape[0]
@@ -996,48 +1045,6 @@ def _group_dots(X, i, CgT, p0, p1, dots):
         xf = X[i, f]
         for p in range(p0, p1):
             dots[p] += xf * CgT[f, p]
-
-
-@jit(inline="always")
-def _lower_sq(e, x_sq, c_sq, slack):
-    """A lower bound on ``||x - c||²`` from Lloyd's rounded ``e = ||c||² - 2 x·c``.
-
-    ``e + ||x||² - slack (||x||² + ||c||²)``: the rounding error of ``e`` is at
-    most a few ulps of ``||x||² + ||c||²`` (``slack`` is that many ulps).
-    Squared, so that a group's bound takes one square root, not one per centre.
-    """
-    return np.float64(e) + x_sq - slack * (x_sq + abs(np.float64(c_sq)))
-
-
-@jit(inline="always")
-def _root(v):
-    return math.sqrt(v) if v > 0.0 else 0.0
-
-
-@jit(inline="always")
-def _float32_below(v):
-    """A float32 that is at most ``v`` (>= 0), for a lower bound stored in float32.
-
-    Shrunk by 2^-22 first, the nearest float32 cannot round above ``v``.
-    Storing Yinyang's n x t bounds in float32 halves the memory they take
-    and the traffic of the pass that moves them every iteration.
-    """
-    return np.float32(v * (1.0 - 2.0**-22)) if v > 1e-30 else np.float32(0.0)
-
-
-@jit(inline="always")
-def _row_sq_norm(X, i):
-    """``||x_i||²`` in float64."""
-    acc = 0.0
-    for f in range(X.shape[1]):
-        acc += np.float64(X[i, f]) * np.float64(X[i, f])
-    return acc
-
-
-@jit(inline="always")
-def _upper_to(X, i, C, j, rel):
-    """An upper bound on ``||x_i - c_j||``: the distance, widened by its rounding."""
-    return math.sqrt(np.float64(squared_distance(X, i, C, j))) * (1.0 + rel)
 
 
 @jit
@@ -1051,19 +1058,14 @@ def _yinyang_first_block(X, C, CgT, c_sq_g, perm, gstart, labels, upper, lower, 
     """
     k, d = C.shape
     t = gstart.shape[0] - 1
-    slack = (2 * d + 8) * eps  # ulps of ||x||² + ||c||² in e (products and sums)
-    rel = (d + 4) * eps  # relative rounding of a distance summed directly
+    slack, rel = _margins(d, eps)
     dots = np.empty((4, k), dtype=X.dtype)
     e = np.empty(k, dtype=X.dtype)
     low = np.empty(k)
     n_changed = 0
     for i0 in range(start, stop, 4):
         m = min(4, stop - i0)
-        if m == 4:
-            _dots4(X, i0, CgT, dots)
-        else:
-            for q in range(m):
-                _dots1(X, i0 + q, CgT, dots[q])
+        _dots_rows(X, i0, m, CgT, dots)
         for q in range(m):
             i = i0 + q
             row = dots[q]
@@ -1096,7 +1098,7 @@ def _yinyang_first_block(X, C, CgT, c_sq_g, perm, gstart, labels, upper, lower, 
 
 @jit
 def _yinyang_block(
-    X, C, Cg, CgT, c_sq_g, perm, inv, gid, gstart, shift, shift_g, gdrift, labels, upper, lower,
+    X, C, CgT, c_sq_g, perm, inv, gid, gstart, shift, shift_g, gdrift, labels, upper, lower,
     start, stop, eps,
 ):  # fmt: skip
     """Yinyang's assignment for rows ``start:stop`` after the centres moved.
@@ -1107,8 +1109,7 @@ def _yinyang_block(
     """
     k, d = C.shape
     t = gstart.shape[0] - 1
-    slack = (2 * d + 8) * eps
-    rel = (d + 4) * eps
+    slack, rel = _margins(d, eps)
     lows = np.empty(t)  # each scanned group's smallest bound (squared)
     scanned = np.empty(t, dtype=np.bool_)
     dots = np.empty(k, dtype=X.dtype)
@@ -1135,8 +1136,8 @@ def _yinyang_block(
         x_sq = _row_sq_norm(X, i)
         pa = inv[a]
         best, best_p = a, pa
-        dot = _dot_row(X, i, Cg, pa)
-        e_best = c_sq_g[pa] - (dot + dot)
+        _group_dots(X, i, CgT, pa, pa + 1, dots)
+        e_best = c_sq_g[pa] - (dots[pa] + dots[pa])
         for g in range(t):
             scanned[g] = not u < lb[g]
             if not scanned[g]:
@@ -1183,7 +1184,7 @@ def _yinyang_block(
 
 @jit(parallel=True)
 def yinyang_assign_parallel(
-    X, w, C, Cg, CgT, c_sq_g, perm, inv, gid, gstart, shift, shift_g, gdrift, labels, upper,
+    X, w, C, CgT, c_sq_g, perm, inv, gid, gstart, shift, shift_g, gdrift, labels, upper,
     lower, sums, weights, n_blocks, with_sums, first, eps,
 ):  # fmt: skip
     """Yinyang's assignment step, the row blocks spread over threads; Lloyd's labels.
@@ -1193,8 +1194,8 @@ def yinyang_assign_parallel(
     X, w : (n, d), (n,) IN
     C : (k, d) IN
         The centres, in index order.
-    Cg, CgT, c_sq_g : (k, d), (d, k), (k,) IN
-        The centres stored group by group, also transposed, and their squared norms.
+    CgT, c_sq_g : (d, k), (k,) IN
+        The centres stored group by group, transposed, and their squared norms.
     perm, inv, gid : (k,) int64 IN
         Centre at each position, position of each centre, group of each position.
     gstart : (t + 1,) int64 IN
@@ -1225,7 +1226,7 @@ def yinyang_assign_parallel(
             )
         else:
             block_changed[b] = _yinyang_block(
-                X, C, Cg, CgT, c_sq_g, perm, inv, gid, gstart, shift, shift_g, gdrift, labels,
+                X, C, CgT, c_sq_g, perm, inv, gid, gstart, shift, shift_g, gdrift, labels,
                 upper, lower, start, stop, eps,
             )  # fmt: skip
         if with_sums:

@@ -378,28 +378,45 @@ _YINYANG_MAX_BOUNDS = 32_000_000  # 128 MB of float32
 _YINYANG_GROUP_SIZE = 10  # centres per group, on average
 
 
-class _Hamerly:
+class _Bounds:
+    """What Hamerly's and Yinyang's bounds share, for one run.
+
+    ``assign`` (an assignment step, Lloyd's signature) and ``moved`` (after
+    the update step, with each centre's move) are the subclasses'.
+    """
+
+    def __init__(self, X):
+        self.eps = float(np.finfo(X.dtype).eps)  # the kernels widen the bounds by its ulps
+        self.first = True  # no bounds yet: the first step compares every centre
+        self._widen = 1.0 + (X.shape[1] + 4) * self.eps  # the kernels' ``rel`` (_margins)
+
+    def _first_step(self):
+        first, self.first = self.first, False
+        return first
+
+    def _widened(self, center_shift):
+        """The moves in float64, widened by their rounding (summed in the data's
+        dtype): a bound moved by a few ulps too little would be wrong."""
+        return center_shift.astype(np.float64) * self._widen
+
+
+class _Hamerly(_Bounds):
     """Hamerly's bounds for one run: one upper and one lower bound per point (O(n))."""
 
     def __init__(self, X, parallel):
+        super().__init__(X)
         self.upper = np.empty(X.shape[0])
         self.lower = np.empty(X.shape[0])
         self.kernel = K.hamerly_assign_parallel if parallel else K.hamerly_assign
-        self.first = True
-        self.eps = float(np.finfo(X.dtype).eps)
-        self.widen = 1.0 + (X.shape[1] + 4) * self.eps
 
     def assign(self, X, w, centers, labels, sums, weights, n_blocks, with_sums):
-        first, self.first = self.first, False
         return self.kernel(
             X, w, centers, labels, self.upper, self.lower, sums, weights, n_blocks,
-            with_sums, first, self.eps,
+            with_sums, self._first_step(), self.eps,
         )  # fmt: skip
 
     def moved(self, labels, center_shift):
-        # each move widened by its rounding, as in _Yinyang.moved
-        shift = center_shift.astype(np.float64) * self.widen
-        K.hamerly_move_bounds(labels, self.upper, self.lower, shift)
+        K.hamerly_move_bounds(labels, self.upper, self.lower, self._widened(center_shift))
 
 
 def _group_centers(centers, n_groups, n_iter=5):
@@ -422,14 +439,17 @@ def _group_centers(centers, n_groups, n_iter=5):
     return np.unique(groups, return_inverse=True)[1].reshape(-1)
 
 
-class _Yinyang:
+class _Yinyang(_Bounds):
     """Yinyang's groups and bounds for one run (:func:`K.yinyang_assign_parallel`).
 
     t = k / 10 groups (Ding et al.'s choice), fewer when n t bounds would
-    pass :data:`_YINYANG_MAX_BOUNDS`; memory O(n t).
+    pass :data:`_YINYANG_MAX_BOUNDS`; memory O(n t). Always the ``prange``
+    driver: a serial one would be another 10 s of compilation per dtype, and
+    small data is one block anyway.
     """
 
     def __init__(self, X, centers):
+        super().__init__(X)
         n, k = X.shape[0], centers.shape[0]
         n_groups = max(1, min(k // _YINYANG_GROUP_SIZE, _YINYANG_MAX_BOUNDS // max(n, 1)))
         groups = _group_centers(centers, n_groups)
@@ -445,24 +465,19 @@ class _Yinyang:
         self.shift = np.zeros(k)
         self.shift_g = np.zeros(k)
         self.gdrift = np.zeros(t)
-        self.eps = float(np.finfo(X.dtype).eps)
-        self.widen = 1.0 + (X.shape[1] + 4) * self.eps
-        self.first = True
 
     def assign(self, X, w, centers, labels, sums, weights, n_blocks, with_sums):
-        first, self.first = self.first, False
+        first = self._first_step()
         grouped = centers[self.perm]
         return K.yinyang_assign_parallel(
-            X, w, centers, grouped, np.ascontiguousarray(grouped.T), K._squared_norms(grouped),
+            X, w, centers, np.ascontiguousarray(grouped.T), K._squared_norms(grouped),
             self.perm, self.inv, self.gid, self.gstart, self.shift, self.shift_g, self.gdrift,
             labels, self.upper, self.lower, sums, weights, n_blocks, with_sums, first, self.eps,
         )  # fmt: skip
 
     def moved(self, labels, center_shift):
-        # the bounds move inside the next assignment (one pass over them);
-        # each move is widened by its rounding (summed in the data's dtype),
-        # or a bound moved by it could end a few ulps short
-        self.shift = center_shift.astype(np.float64) * self.widen
+        # the bounds move inside the next assignment (one pass over them)
+        self.shift = self._widened(center_shift)
         self.shift_g = self.shift[self.perm]
         self.gdrift = np.maximum.reduceat(self.shift_g, self.gstart[:-1])
 

@@ -541,6 +541,30 @@ def test_yinyang_identical_initial_centres():
     np.testing.assert_array_equal(ours.cluster_centers_, lloyd_fit.cluster_centers_)
 
 
+def _bounded_steps(bounds, X, centers, n_steps, n_blocks):
+    """Run ``n_steps`` assignment and update steps with an accelerator's bounds.
+
+    After each assignment, yields the true distances (float64) from each
+    point to its own centre, and to every centre with its own at infinity;
+    the caller checks the bounds against them.
+    """
+    k = centers.shape[0]
+    w = np.ones(len(X), dtype=X.dtype)
+    labels = np.full(len(X), -1, dtype=np.int32)
+    sums, weights = np.empty_like(centers), np.empty(k, dtype=X.dtype)
+    rows = np.arange(len(X))
+    for _ in range(n_steps):
+        bounds.assign(X, w, centers, labels, sums, weights, n_blocks, True)
+        D = np.sqrt(((X[:, None, :].astype(float) - centers[None].astype(float)) ** 2).sum(-1))
+        np.testing.assert_array_equal(labels, np.argmin(D, axis=1))
+        own = D[rows, labels]
+        D[rows, labels] = np.inf
+        yield own, D
+        new = (sums / weights[:, None]).astype(X.dtype)
+        bounds.moved(labels, np.sqrt(((new - centers) ** 2).sum(1)).astype(X.dtype))
+        centers = new
+
+
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_yinyang_bounds_hold(dtype):
     # after every step: u_i >= ||x_i - c_{a_i}||, and lb_ig <= the distance
@@ -550,29 +574,16 @@ def test_yinyang_bounds_hold(dtype):
     rng = np.random.RandomState(3)
     X = rng.rand(2000, 3).astype(dtype)
     centers = X[:50].copy()
-    w = np.ones(len(X), dtype=dtype)
     bounds = km_module._Yinyang(X, centers)
     assert bounds.lower.shape == (2000, 5)
     assert sorted(bounds.perm) == list(range(50))
     assert np.all(np.diff(bounds.gstart) > 0)
-    labels = np.full(len(X), -1, dtype=np.int32)
-    sums, weights = np.empty_like(centers), np.empty(50, dtype=dtype)
-    shift = np.empty(50, dtype=dtype)
     group = np.empty(50, dtype=np.int64)
     group[bounds.perm] = bounds.gid
-    for _ in range(8):
-        bounds.assign(X, w, centers, labels, sums, weights, 2, True)
-        D = np.sqrt(((X[:, None, :].astype(float) - centers[None].astype(float)) ** 2).sum(-1))
-        rows = np.arange(len(X))
-        np.testing.assert_array_equal(labels, np.argmin(D, axis=1))
-        assert np.all(bounds.upper >= D[rows, labels] * (1 - 1e-12))
-        D[rows, labels] = np.inf
+    for own, others in _bounded_steps(bounds, X, centers, 8, n_blocks=2):
+        assert np.all(bounds.upper >= own * (1 - 1e-12))
         for g in range(bounds.lower.shape[1]):
-            assert np.all(bounds.lower[:, g] <= D[:, group == g].min(axis=1) * (1 + 1e-12))
-        new = (sums / weights[:, None]).astype(dtype)
-        shift[:] = np.sqrt(((new - centers) ** 2).sum(1))
-        bounds.moved(labels, shift)
-        centers = new
+            assert np.all(bounds.lower[:, g] <= others[:, group == g].min(axis=1) * (1 + 1e-12))
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
@@ -584,24 +595,11 @@ def test_hamerly_bounds_hold(dtype):
     from purecluster import kmeans as km_module
 
     for seed in range(3):
-        rng = np.random.RandomState(seed)
-        X = rng.rand(3000, 3).astype(dtype)
-        centers = X[:15].copy()
-        w = np.ones(len(X), dtype=dtype)
+        X = np.random.RandomState(seed).rand(3000, 3).astype(dtype)
         bounds = km_module._Hamerly(X, parallel=False)
-        labels = np.full(len(X), -1, dtype=np.int32)
-        sums, weights = np.empty_like(centers), np.empty(15, dtype=dtype)
-        for _ in range(10):
-            bounds.assign(X, w, centers, labels, sums, weights, 1, True)
-            D = np.sqrt(((X[:, None, :].astype(float) - centers[None].astype(float)) ** 2).sum(-1))
-            rows = np.arange(len(X))
-            np.testing.assert_array_equal(labels, np.argmin(D, axis=1))
-            assert np.all(bounds.upper >= D[rows, labels])
-            D[rows, labels] = np.inf
-            assert np.all(bounds.lower <= D.min(axis=1))
-            new = (sums / weights[:, None]).astype(dtype)
-            bounds.moved(labels, np.sqrt(((new - centers) ** 2).sum(1)).astype(dtype))
-            centers = new
+        for own, others in _bounded_steps(bounds, X, X[:15].copy(), 10, n_blocks=1):
+            assert np.all(bounds.upper >= own)
+            assert np.all(bounds.lower <= others.min(axis=1))
 
 
 @pytest.mark.tiny
