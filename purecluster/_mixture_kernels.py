@@ -57,6 +57,8 @@ __all__ = [
     "weighted_sums",
     "row_argmax",
     "e_step_tiled",
+    "e_step_moments",
+    "moment_sums",
     "weighted_log_prob_full",
     "weighted_log_prob_projected",
     "weighted_log_prob_split",
@@ -366,9 +368,9 @@ def _transposed_rows(X, start, stop):
     return xt
 
 
-@jit
-def _log_prob_tile(kind, X, means, precisions, log_const, start, stop):
-    """Weighted log-densities of rows ``start:stop``, component-major: ``a[c, r]``.
+@jit(fastmath={"contract"})
+def _log_prob_tile(kind, xt, means, precisions, log_const):
+    """Weighted log-densities of a tile of rows given feature-major, component-major: ``a[c, r]``.
 
     ``kind`` and its arrays (``means`` (k, d) in every case):
 
@@ -380,15 +382,15 @@ def _log_prob_tile(kind, X, means, precisions, log_const, start, stop):
       projected means ``mu_c U``; ``a[c, r] = log_const[c] - 0.5 sum_j (y_j -
       (mu_c U)_j)^2`` with ``y = x U`` (as scikit-learn forms it).
 
-    The tile is transposed first (``xt[j, r] = X[start + r, j]``), so every
+    The caller transposes the tile (``xt[j, r] = X[start + r, j]``), so every
     step is a loop over the tile's rows that vectorises, where row by row it
-    was a loop of d = 2 terms per entry; the features are added in the same
-    order as row by row (the same bits).
+    was a loop of d = 2 terms per entry; the features are added in order.
+    ``fastmath={"contract"}`` lets the compiler fuse each ``t * t * p + s``
+    into a multiply-add (one rounding fewer; 4% of a diagonal E-step at
+    100k x 16, k = 10).
     """
-    d = X.shape[1]
+    d, m = xt.shape
     k = means.shape[0]
-    m = stop - start
-    xt = _transposed_rows(X, start, stop)
     if kind == TIED:  # y = x U, U upper triangular: y_j = sum_{i <= j} x_i U_ij
         yt = np.zeros((d, m))
         for j in range(d):
@@ -473,7 +475,8 @@ def weighted_log_prob_tiled(kind, X, means, precisions, log_const, out):
     for tile in prange(n_tiles):
         start = tile * _TILE_ROWS
         stop = min(n, start + _TILE_ROWS)
-        a = _log_prob_tile(kind, X, means, precisions, log_const, start, stop)
+        xt = _transposed_rows(X, start, stop)
+        a = _log_prob_tile(kind, xt, means, precisions, log_const)
         for r in range(stop - start):
             row = out[start + r]
             for c in range(k):
@@ -502,8 +505,142 @@ def e_step_tiled(kind, X, means, precisions, log_const, resp, log_prob_norm):
         for tile in range(chunk * n_tiles // n_chunks, (chunk + 1) * n_tiles // n_chunks):
             start = tile * _TILE_ROWS
             stop = min(n, start + _TILE_ROWS)
-            a = _log_prob_tile(kind, X, means, precisions, log_const, start, stop)
+            xt = _transposed_rows(X, start, stop)
+            a = _log_prob_tile(kind, xt, means, precisions, log_const)
             _normalize_columns(a, resp, log_prob_norm, start)
+
+
+@jit(parallel=True)
+def e_step_moments(kind, X, center, squares, means, precisions, log_const, log_prob_norm, out):
+    """The E-step and the M-step's weighted sums in one pass; the responsibilities are never stored.
+
+    For each tile of rows: the log-densities (:func:`_log_prob_tile`), the
+    responsibilities ``r_ik`` by log-sum-exp (:func:`_tile_responsibilities`,
+    the same values as :func:`e_step_tiled`), then their sums with the
+    centred data ``z_i = x_i - c`` (:func:`_tile_moments`), while the tile is
+    in cache:
+
+        ``out[k] = [sum_i r_ik, sum_i r_ik z_i, sum_i r_ik z_i**2]``
+
+    (the squares, elementwise, only when ``squares``: diagonal and
+    spherical covariances; tied ones need the first two). An EM iteration
+    then never writes the n x k responsibilities nor reads them back with a
+    design matrix: at 100k x 2, k = 5, an E-step and the M-step's sums took
+    2.2 ms against 3.5 ms; at 100k x 16, k = 10, 7.9 against 9.7 ms.
+
+    Each chunk of tiles owns its partial sums, added in chunk order: the
+    chunks depend on n only, so the result does not depend on the number
+    of threads.
+
+    Parameters
+    ----------
+    kind, X, means, precisions, log_const : as :func:`weighted_log_prob_tiled`
+    center : ndarray of shape (d,)          IN, c (the data mean)
+    squares : bool                          IN
+    log_prob_norm : ndarray of shape (n,)   OUT, log p(x_i)
+    out : ndarray of shape (k, 1 + d) or (k, 1 + 2d)   OUT
+    """
+    n = X.shape[0]
+    k = means.shape[0]
+    n_tiles = (n + _TILE_ROWS - 1) // _TILE_ROWS
+    n_chunks = min(n_tiles, _MAX_CHUNKS)  # see normalize_log_prob
+    partial = np.zeros((n_chunks, k, out.shape[1]))
+    for chunk in prange(n_chunks):
+        for tile in range(chunk * n_tiles // n_chunks, (chunk + 1) * n_tiles // n_chunks):
+            start = tile * _TILE_ROWS
+            stop = min(n, start + _TILE_ROWS)
+            xt = _transposed_rows(X, start, stop)
+            a = _log_prob_tile(kind, xt, means, precisions, log_const)
+            _tile_responsibilities(a, log_prob_norm, start)
+            _tile_moments(xt, center, a, squares, partial[chunk])
+    _add_partials(partial, out)
+
+
+@jit(parallel=True)
+def moment_sums(X, center, squares, resp, out):
+    """The weighted sums of :func:`e_step_moments` for given responsibilities.
+
+    ``out[k] = [sum_i r_ik, sum_i r_ik z_i, (sum_i r_ik z_i**2)]`` with
+    ``z_i = x_i - c``, tile by tile (the same additions as
+    :func:`e_step_moments`). Used where the responsibilities come from
+    elsewhere: a run's first M-step.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, d)             IN
+    center : ndarray of shape (d,)          IN
+    squares : bool                          IN
+    resp : ndarray of shape (n, k)          IN
+    out : ndarray of shape (k, 1 + d) or (k, 1 + 2d)   OUT
+    """
+    n = X.shape[0]
+    k = resp.shape[1]
+    n_tiles = (n + _TILE_ROWS - 1) // _TILE_ROWS
+    n_chunks = min(n_tiles, _MAX_CHUNKS)
+    partial = np.zeros((n_chunks, k, out.shape[1]))
+    for chunk in prange(n_chunks):
+        for tile in range(chunk * n_tiles // n_chunks, (chunk + 1) * n_tiles // n_chunks):
+            start = tile * _TILE_ROWS
+            stop = min(n, start + _TILE_ROWS)
+            _tile_moments(
+                _transposed_rows(X, start, stop),
+                center,
+                _transposed_rows(resp, start, stop),
+                squares,
+                partial[chunk],
+            )
+    _add_partials(partial, out)
+
+
+# reassoc: the sums over a tile's rows may be split into vector lanes and
+# added pairwise at the end (a loop-carried sum cannot use SIMD otherwise;
+# 3x faster at 100k x 2, k = 5). The order is fixed by the compiled code, so
+# it is the same on every call and for any number of threads.
+@jit(fastmath={"reassoc", "contract"})
+def _tile_moments(xt, center, resp_t, squares, acc):
+    """Add one tile's ``[sum_r r_kr, sum_r r_kr z_r, sum_r r_kr z_r**2]`` to ``acc[k]``.
+
+    ``xt`` (d, m) the tile's rows feature-major, ``resp_t`` (k, m) their
+    responsibilities component-major, ``z = x - center``.
+    """
+    d, m = xt.shape
+    k = resp_t.shape[0]
+    zt = np.empty((d, m))
+    for j in range(d):
+        cj = center[j]
+        xj = xt[j]
+        zj = zt[j]
+        for r in range(m):
+            zj[r] = xj[r] - cj
+    for c in range(k):
+        rc = resp_t[c]
+        s0 = 0.0
+        for r in range(m):
+            s0 += rc[r]
+        acc[c, 0] += s0
+        for j in range(d):
+            zj = zt[j]
+            s1 = 0.0
+            s2 = 0.0
+            for r in range(m):
+                t = rc[r] * zj[r]
+                s1 += t
+                s2 += t * zj[r]
+            acc[c, 1 + j] += s1
+            if squares:
+                acc[c, 1 + d + j] += s2
+
+
+@jit
+def _add_partials(partial, out):
+    """``out = sum_chunk partial[chunk]``, added in chunk order."""
+    n_chunks, k, m = partial.shape
+    for c in range(k):
+        for j in range(m):
+            s = 0.0
+            for chunk in range(n_chunks):
+                s += partial[chunk, c, j]
+            out[c, j] = s
 
 
 @jit
@@ -545,7 +682,7 @@ _C = [1.0 / math.factorial(j) for j in range(14)]
 (_C2, _C3, _C4, _C5, _C6, _C7, _C8, _C9, _C10, _C11, _C12, _C13) = _C[2:]
 
 
-@jit
+@jit(fastmath={"contract"})  # multiply-adds in the polynomial: 10% faster
 def exp_nonpositive(t, out, work):
     """``out[i] = exp(t[i])`` for ``t[i] <= 0``, to about 1 ulp, 0 below -708.
 
@@ -586,16 +723,16 @@ def exp_nonpositive(t, out, work):
 
 
 @jit
-def _normalize_columns(a, resp, log_prob_norm, start):
-    """:func:`normalize_log_prob` for one tile given component-major, ``a[c, r]``.
+def _tile_responsibilities(a, log_prob_norm, start):
+    """Log-sum-exp of one tile given component-major: ``a[c, r]`` becomes ``r_{start+r, c}``.
 
-    Rows ``start .. start + a.shape[1] - 1`` of ``resp`` and
-    ``log_prob_norm`` are written; ``a`` is overwritten. On the
-    component-major tile every step is a loop over rows that vectorises: the
-    maxima, the shifts, the exponentials (one call for the whole tile), the
-    sums over components (added in component order, as row by row), the
-    inverses. Row by row, with k = 5, these loops were too short to
-    vectorise.
+    Rows ``start .. start + a.shape[1] - 1`` of ``log_prob_norm`` are
+    written. On the component-major tile every step is a loop over rows that
+    vectorises: the maxima, the shifts, the exponentials (one call for the
+    whole tile), the sums over components (added in component order, as row
+    by row), the inverses. Row by row, with k = 5, these loops were too
+    short to vectorise. A row to which no component gives any weight gets
+    NaN responsibilities and ``log p = -inf``.
     """
     k, rows = a.shape
     maxima = a[0].copy()
@@ -622,20 +759,32 @@ def _normalize_columns(a, resp, log_prob_norm, start):
     inverse = np.empty(rows)
     for r in range(rows):
         t = total[r]
-        inverse[r] = 1.0 / (t if t > 0.0 else 1.0)  # one division per row instead of k
+        inverse[r] = 1.0 / t if t > 0.0 else math.nan  # one division per row instead of k
     for r in range(rows):
         t = total[r]
         # t >= 1 (the largest term is exp(0)) unless no component gives the
         # point any weight
         log_prob_norm[start + r] = maxima[r] + math.log(t) if t > 0.0 else -math.inf
+    for c in range(k):
+        ac = a[c]
+        ec = e[c]
+        for r in range(rows):
+            ac[r] = ec[r] * inverse[r]
+
+
+@jit
+def _normalize_columns(a, resp, log_prob_norm, start):
+    """:func:`normalize_log_prob` for one tile given component-major, ``a[c, r]``.
+
+    :func:`_tile_responsibilities`, then rows ``start .. start +
+    a.shape[1] - 1`` of ``resp`` are written; ``a`` is overwritten.
+    """
+    _tile_responsibilities(a, log_prob_norm, start)
+    k, rows = a.shape
     for r in range(rows):
         out = resp[start + r]
-        if total[r] > 0.0:
-            for c in range(k):
-                out[c] = e[c, r] * inverse[r]
-        else:
-            for c in range(k):
-                out[c] = math.nan
+        for c in range(k):
+            out[c] = a[c, r]
 
 
 @jit(parallel=True)

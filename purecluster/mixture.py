@@ -205,6 +205,18 @@ class _Moments:
         self.scatter = None
         self.design = None
         self.upper_design = None  # full, many features, small n (see below)
+        # diag, spherical, tied with few features: the sums come from the
+        # tiles of X (kernels.moment_sums, kernels.e_step_moments), no design
+        self.tiled = _uses_tiles(covariance_type, n_features)
+        self.squares = covariance_type in ("diag", "spherical")
+        if covariance_type == "tied":
+            centered = X - self.center  # contiguous, in X's dtype, as before
+            self.scatter = centered.T @ centered
+        if self.tiled:
+            # float64 tiles (one kernel specialisation whatever X's dtype)
+            self.X = _as_float64(X)
+            self.center = _as_float64(self.center)
+            return
         # [1, x - c, products of x - c]: the upper triangle's products (full),
         # the squares (diag, spherical), none (tied)
         if covariance_type == "full":
@@ -223,19 +235,29 @@ class _Moments:
             first = second = np.arange(n_features)
         self.design = np.empty((n_samples, 1 + n_features + first.shape[0]))
         kernels.design_matrix(X, self.center, first, second, self.design)
-        if covariance_type == "tied":
-            centered = X - self.center  # contiguous, in X's dtype, as before
-            self.scatter = centered.T @ centered
 
-    def parameters(self, resp, reg_covar, final=True):
+    def width(self):
+        """Columns of the sums: ``[1 | z | z**2]`` (diag, spherical) or ``[1 | z]`` (tied)."""
+        return 1 + self.X.shape[1] * (2 if self.squares else 1)
+
+    def parameters(self, resp, reg_covar, final=True, sums=None):
         """(nk, means, covariances) from responsibilities (:func:`estimate_gaussian_parameters`).
 
         ``final``: whether these parameters are returned to the user (the last
-        M-step of a run) or only feed the next E-step; see below.
+        M-step of a run) or only feed the next E-step; see below. ``sums``:
+        the weighted sums already made by :func:`kernels.e_step_moments`
+        (then ``resp`` is None).
         """
         X, center = self.X, self.center
         n_samples, n_features = X.shape
-        if self.covariance_type == "full" and self.design is None:
+        if sums is not None:
+            moments = sums
+        elif self.tiled:
+            moments = np.empty((resp.shape[1], self.width()))
+            small = resp.size <= _SERIAL_NORMALIZE_ENTRIES
+            with num_threads(1) if small else contextlib.nullcontext():
+                kernels.moment_sums(X, center, self.squares, _as_float64(resp), moments)
+        elif self.covariance_type == "full" and self.design is None:
             # Many features: counts and means as scikit-learn sums them (1^T R
             # and R^T X by BLAS), which keeps the digits' fits on scikit-learn's
             # rounding.
@@ -268,7 +290,7 @@ class _Moments:
         first = moments[:, 1 : 1 + n_features]  # sum_i r_ik (x_i - c)
         second = moments[:, 1 + n_features :]
         guard = _NK_GUARD
-        if self.design is not None:
+        if self.design is not None or self.tiled:
             nk = total + guard
             # sum_i r_ik x_i / nk, exactly (the guard is not in the weights)
             means = (first + total[:, np.newaxis] * center) / nk[:, np.newaxis]
@@ -449,17 +471,18 @@ def precision_cholesky_from_precisions(precisions, covariance_type):
     return np.sqrt(precisions)
 
 
-def m_step(X, resp, reg_covar, covariance_type, moments=None, final=True):
+def m_step(X, resp, reg_covar, covariance_type, moments=None, final=True, sums=None):
     """New (weights, means, covariances, precisions_cholesky) from responsibilities.
 
     ``w_k = n_k / sum_j n_j``; see :func:`estimate_gaussian_parameters`.
     ``moments``: the ``_Moments`` of X, when the caller keeps it between
     iterations (the fit does). ``final=False`` when the parameters only feed
-    the next E-step (see ``_Moments.parameters``).
+    the next E-step (see ``_Moments.parameters``). ``sums``: the weighted
+    sums from :func:`e_step_moments`, in place of ``resp``.
     """
     if moments is None:
         moments = _Moments(X, covariance_type)
-    nk, means, covariances = moments.parameters(resp, reg_covar, final)
+    nk, means, covariances = moments.parameters(resp, reg_covar, final, sums)
     weights = nk / nk.sum()
     precisions_chol = compute_precision_cholesky(covariances, covariance_type)
     return weights, means, covariances, precisions_chol
@@ -629,6 +652,35 @@ def e_step(X, weights, means, precisions_chol, covariance_type):
     with num_threads(1) if small else contextlib.nullcontext():
         kernels.e_step_tiled(kind, X, means, precisions, log_const, resp, log_prob_norm)
     return float(np.mean(log_prob_norm)), resp
+
+
+def e_step_moments(X, weights, means, precisions_chol, covariance_type, moments):
+    """:func:`e_step` fused with the next M-step's sums (diag, spherical, few-feature tied).
+
+    Returns ``(lower_bound, sums)``, ``sums`` for ``moments.parameters(None,
+    reg_covar, sums=sums)``: the responsibilities are used tile by tile and
+    never stored (:func:`kernels.e_step_moments`).
+    """
+    n_samples, n_features = X.shape
+    weights, means, precisions_chol = map(_as_float64, (weights, means, precisions_chol))
+    log_const = _log_const(weights, precisions_chol, covariance_type, n_features)
+    kind, means, precisions = _tiled_arguments(means, precisions_chol, covariance_type)
+    log_prob_norm = np.empty(n_samples)
+    sums = np.empty((means.shape[0], moments.width()))
+    small = n_samples * means.shape[0] <= _SERIAL_NORMALIZE_ENTRIES
+    with num_threads(1) if small else contextlib.nullcontext():
+        kernels.e_step_moments(
+            kind,
+            X,
+            moments.center,
+            moments.squares,
+            means,
+            precisions,
+            log_const,
+            log_prob_norm,
+            sums,
+        )
+    return float(np.mean(log_prob_norm)), sums
 
 
 # ---------------------------------------------------------------------------
@@ -939,13 +991,19 @@ class GaussianMixture(BaseEstimator):
         if self.max_iter == 0:
             return params, 0, lower_bound, lower_bounds, False, history
         converged = False
+        ctype = self.covariance_type
         for n_iter in range(1, self.max_iter + 1):
             previous_bound = lower_bound
-            lower_bound, resp = e_step(X64, params[0], params[1], params[3], self.covariance_type)
+            if moments.tiled:  # the responsibilities are never stored
+                lower_bound, sums = e_step_moments(X64, *params[:2], params[3], ctype, moments)
+                resp = None
+            else:
+                lower_bound, resp = e_step(X64, params[0], params[1], params[3], ctype)
+                sums = None
             # the bound comes from the E-step: whether this M-step is the
             # run's last is known before it runs
             last = abs(lower_bound - previous_bound) < self.tol or n_iter == self.max_iter
-            params = m_step(X64, resp, self.reg_covar, self.covariance_type, moments, final=last)
+            params = m_step(X64, resp, self.reg_covar, ctype, moments, final=last, sums=sums)
             lower_bounds.append(lower_bound)
             if history is not None:
                 history.append(params)

@@ -900,30 +900,69 @@ def test_exp_nonpositive_is_within_one_ulp_of_numpy():
 @pytest.mark.tiny
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("shape", [(10, 1), (50, 3), (1000, 7), (20_000, 2)])
-@pytest.mark.parametrize("covariance_type", ["diag", "spherical", "full", "tied"])
-def test_design_matrix_is_numpys(covariance_type, shape, dtype):
-    """The M-step's columns equal NumPy's ``[1, X - c, products]`` stacked, to the bit.
+def test_design_matrix_is_numpys(shape, dtype):
+    """Full covariances, few features: the M-step's columns equal NumPy's ``[1, X - c, products]``.
 
-    ``c`` is ``X.mean(axis=0)`` (also to the bit); the products are the
-    squares (diag, spherical), the upper triangle's pairs (full with few
-    features) or none (tied), in X's dtype. Heavy-tailed data, where any other order of
-    the arithmetic would show.
+    To the bit: ``c`` is ``X.mean(axis=0)`` (also to the bit); the products
+    are the upper triangle's pairs, in X's dtype. Heavy-tailed data, where
+    any other order of the arithmetic would show.
     """
     X = np.random.RandomState(sum(shape)).standard_cauchy(shape).astype(dtype)
-    moments = mixture_module._Moments(X, covariance_type)
+    moments = mixture_module._Moments(X, "full")
     center = X.mean(axis=0)
     centered = X - center
-    if covariance_type == "full":
-        first, second = np.triu_indices(shape[1])
-    elif covariance_type == "tied":
-        first = second = np.arange(0)
-    else:
-        first = second = np.arange(shape[1])
+    first, second = np.triu_indices(shape[1])
     expected = np.hstack(
         [np.ones((shape[0], 1)), centered, centered[:, first] * centered[:, second]]
     )
     np.testing.assert_array_equal(moments.center, center)
     np.testing.assert_array_equal(moments.design, expected)
+
+
+@pytest.mark.tiny
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("shape", [(10, 1), (50, 3), (1000, 7), (20_000, 2)])
+@pytest.mark.parametrize("covariance_type", ["diag", "spherical", "tied"])
+def test_tiled_sums_match_numpy(covariance_type, shape, dtype):
+    """Diag, spherical, tied: the M-step's weighted sums, with and without the E-step.
+
+    ``moment_sums`` (given responsibilities) and ``e_step_moments`` (the
+    E-step fused with the sums) against NumPy's ``resp.T @ [1, z, z**2]``
+    (``z = x - c``; no squares for tied), to 1e-12 relative to the sums of
+    magnitudes (the kernels add in vector lanes, NumPy in its own order).
+    The fused E-step's log-likelihoods equal :func:`e_step`'s to the bit.
+    """
+    n, d = shape
+    rng = np.random.RandomState(sum(shape))
+    X = (rng.standard_normal(shape) * 3 + 5).astype(dtype)
+    k = 3
+    moments = mixture_module._Moments(X, covariance_type)
+    assert moments.design is None
+    X64 = X.astype(np.float64)
+    z = X64 - moments.center
+    columns = [np.ones((n, 1)), z] + ([z * z] if covariance_type != "tied" else [])
+    design = np.hstack(columns)
+
+    def check(sums, resp):
+        expected = resp.T @ design
+        scale = np.abs(resp).T @ np.abs(design)
+        assert sums.shape == expected.shape
+        assert np.all(np.abs(sums - expected) <= 1e-12 * scale)
+
+    resp = rng.dirichlet(np.ones(k), size=n)
+    got = np.empty((k, design.shape[1]))
+    mixture_module.kernels.moment_sums(moments.X, moments.center, moments.squares, resp, got)
+    check(got, resp)
+
+    weights, means, covariances, precisions_chol = mixture_module.m_step(
+        X64, resp, 1e-6, covariance_type, moments
+    )
+    bound, resp_e = mixture_module.e_step(X64, weights, means, precisions_chol, covariance_type)
+    bound_f, sums = mixture_module.e_step_moments(
+        X64, weights, means, precisions_chol, covariance_type, moments
+    )
+    assert bound_f == bound
+    check(sums, resp_e)
 
 
 # ---------------------------------------------------------------------------
