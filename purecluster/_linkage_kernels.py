@@ -144,12 +144,49 @@ def _prim_scan_range(Xt, order, best, lo, hi, xcur, metric, p, acc):
                 t = Xt[0, j] - c
                 best[j] = min(best[j], t * t)
         elif d == 2:
-            # the common plane case in one pass, no partial sums stored
+            # the common plane case in one pass, no partial sums stored,
+            # with the minimum taken on the way (four running minima, as
+            # _min_value): one pass over the slots instead of two
             c1 = xcur[1]
-            for j in range(lo, hi):
-                t = Xt[0, j] - c
-                u = Xt[1, j] - c1
-                best[j] = min(best[j], t * t + u * u)
+            b0 = np.inf
+            b1 = np.inf
+            b2 = np.inf
+            b3 = np.inf
+            x0 = Xt[0]
+            x1 = Xt[1]
+            j = lo
+            while j + 4 <= hi:
+                t0 = x0[j] - c
+                u0 = x1[j] - c1
+                t1 = x0[j + 1] - c
+                u1 = x1[j + 1] - c1
+                t2 = x0[j + 2] - c
+                u2 = x1[j + 2] - c1
+                t3 = x0[j + 3] - c
+                u3 = x1[j + 3] - c1
+                v0 = min(best[j], t0 * t0 + u0 * u0)
+                v1 = min(best[j + 1], t1 * t1 + u1 * u1)
+                v2 = min(best[j + 2], t2 * t2 + u2 * u2)
+                v3 = min(best[j + 3], t3 * t3 + u3 * u3)
+                best[j] = v0
+                best[j + 1] = v1
+                best[j + 2] = v2
+                best[j + 3] = v3
+                b0 = v0 if v0 < b0 else b0
+                b1 = v1 if v1 < b1 else b1
+                b2 = v2 if v2 < b2 else b2
+                b3 = v3 if v3 < b3 else b3
+                j += 4
+            while j < hi:
+                t0 = x0[j] - c
+                u0 = x1[j] - c1
+                v0 = min(best[j], t0 * t0 + u0 * u0)
+                best[j] = v0
+                b0 = v0 if v0 < b0 else b0
+                j += 1
+            b0 = b1 if b1 < b0 else b0
+            b2 = b3 if b3 < b2 else b2
+            return _lowest_order_at(best, order, lo, hi, b2 if b2 < b0 else b0)
         else:
             for j in range(lo, hi):
                 t = Xt[0, j] - c
@@ -165,11 +202,26 @@ def _prim_scan_range(Xt, order, best, lo, hi, xcur, metric, p, acc):
                 best[j] = min(best[j], acc[j] + t * t)
     else:
         relax_to_point(Xt, lo, hi, xcur, metric, p, acc, best)
-    bv = _min_value(best, lo, hi)
+    return _lowest_order_at(best, order, lo, hi, _min_value(best, lo, hi))
+
+
+@jit(inline="always")
+def _lowest_order_at(best, order, lo, hi, bv):
+    """The slot in ``lo:hi`` holding ``bv`` with the lowest original index (``order``).
+
+    A tie is rare: a branch-free pass counts the slots holding ``bv``; with
+    one, a second pass stops at it (half the slots on average), and only
+    with several does a pass compare their original indices.
+    """
+    count = 0
+    for j in range(lo, hi):
+        count += 1 if best[j] == bv else 0
     bj = -1
     for j in range(lo, hi):
         if best[j] == bv and (bj < 0 or order[j] < order[bj]):
             bj = j
+            if count == 1:
+                break
     return bj
 
 
