@@ -92,6 +92,12 @@ def _min_value(v, lo, hi):
         x0 = v[j]
         b0 = x0 if x0 < b0 else b0
         j += 1
+    return _min4(b0, b1, b2, b3)
+
+
+@jit(inline="always")
+def _min4(b0, b1, b2, b3):
+    """The smallest of four running minima."""
     b0 = b1 if b1 < b0 else b0
     b2 = b3 if b3 < b2 else b2
     return b2 if b2 < b0 else b0
@@ -184,9 +190,7 @@ def _prim_scan_range(Xt, order, best, lo, hi, xcur, metric, p, acc):
                 best[j] = v0
                 b0 = v0 if v0 < b0 else b0
                 j += 1
-            b0 = b1 if b1 < b0 else b0
-            b2 = b3 if b3 < b2 else b2
-            return _lowest_order_at(best, order, lo, hi, b2 if b2 < b0 else b0)
+            return _lowest_order_at(best, order, lo, hi, _min4(b0, b1, b2, b3))
         else:
             for j in range(lo, hi):
                 t = Xt[0, j] - c

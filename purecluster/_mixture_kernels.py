@@ -1007,9 +1007,4 @@ def weighted_sums(resp, design, out):
                 for j in range(m):
                     acc[c, j] += r * design[i, j]
             i += 1
-    for c in range(k):
-        for j in range(m):
-            s = 0.0
-            for chunk in range(n_chunks):
-                s += partial[chunk, c, j]
-            out[c, j] = s
+    _add_partials(partial, out)

@@ -634,6 +634,13 @@ def _tiled_arguments(means, precisions_chol, covariance_type):
     return kernels.TIED, means @ precisions_chol, precisions_chol
 
 
+def _tiled_inputs(weights, means, precisions_chol, covariance_type, n_features):
+    """``(kind, means, precisions, log_const)`` for the tiled E-step kernels, in float64."""
+    weights, means, precisions_chol = map(_as_float64, (weights, means, precisions_chol))
+    log_const = _log_const(weights, precisions_chol, covariance_type, n_features)
+    return (*_tiled_arguments(means, precisions_chol, covariance_type), log_const)
+
+
 def _log_const(weights, precisions_chol, covariance_type, n_features):
     """``log w_k - d/2 log(2 pi) + log det U_k`` per component."""
     with np.errstate(divide="ignore"):  # a zero weight gives log 0 = -inf, as it should
@@ -691,9 +698,9 @@ def e_step(X, weights, means, precisions_chol, covariance_type):
         log_prob_norm, resp = _normalize(weighted, _uses_blas(covariance_type, n_features))
         return float(np.mean(log_prob_norm)), resp
     # one pass: each tile's log-densities are normalised while in cache
-    weights, means, precisions_chol = map(_as_float64, (weights, means, precisions_chol))
-    log_const = _log_const(weights, precisions_chol, covariance_type, n_features)
-    kind, means, precisions = _tiled_arguments(means, precisions_chol, covariance_type)
+    kind, means, precisions, log_const = _tiled_inputs(
+        weights, means, precisions_chol, covariance_type, n_features
+    )
     resp = np.empty((n_samples, means.shape[0]))
     log_prob_norm = np.empty(n_samples)
     small = resp.size <= _SERIAL_NORMALIZE_ENTRIES
@@ -710,9 +717,9 @@ def e_step_moments(X, weights, means, precisions_chol, covariance_type, moments)
     never stored (:func:`kernels.e_step_moments`).
     """
     n_samples, n_features = X.shape
-    weights, means, precisions_chol = map(_as_float64, (weights, means, precisions_chol))
-    log_const = _log_const(weights, precisions_chol, covariance_type, n_features)
-    kind, means, precisions = _tiled_arguments(means, precisions_chol, covariance_type)
+    kind, means, precisions, log_const = _tiled_inputs(
+        weights, means, precisions_chol, covariance_type, n_features
+    )
     log_prob_norm = np.empty(n_samples)
     sums = np.empty((means.shape[0], moments.width()))
     small = n_samples * means.shape[0] <= _SERIAL_NORMALIZE_ENTRIES
@@ -1043,7 +1050,9 @@ class GaussianMixture(BaseEstimator):
         for n_iter in range(1, self.max_iter + 1):
             previous_bound = lower_bound
             if moments.tiled:  # the responsibilities are never stored
-                lower_bound, sums = e_step_moments(X64, *params[:2], params[3], ctype, moments)
+                lower_bound, sums = e_step_moments(
+                    X64, params[0], params[1], params[3], ctype, moments
+                )
                 resp = None
             else:
                 lower_bound, resp = e_step(X64, params[0], params[1], params[3], ctype)
