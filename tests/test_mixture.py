@@ -514,12 +514,16 @@ def _naive_weighted_log_prob(X, weights, means, covariances, covariance_type):
 
 @pytest.mark.tiny
 @pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
-# 9: an odd d for the full E-step's product split at h = d // 2
-@pytest.mark.parametrize("n_features", [2, mixture_module._BLAS_MIN_FEATURES, 9])
+# 9 and 35: odd d for the full E-step's column bands (two below 32
+# features, four from 32 on, of unequal widths)
+@pytest.mark.parametrize("n_features", [2, mixture_module._BLAS_MIN_FEATURES, 9, 35])
 def test_e_step_against_the_definition(covariance_type, n_features):
     rng = np.random.RandomState(1)
-    X = rng.standard_normal((30, n_features))
-    resp = rng.dirichlet(np.ones(3), size=30)
+    # enough rows for 35 features that no responsibility is subnormal (the
+    # E-step's exponential returns 0 below exp(-708), by design)
+    n = 30 if n_features < 32 else 200
+    X = rng.standard_normal((n, n_features))
+    resp = rng.dirichlet(np.ones(3), size=n)
     weights, means, covariances, prec_chol = mixture_module.m_step(X, resp, 1e-3, covariance_type)
     expected = _naive_weighted_log_prob(X, weights, means, covariances, covariance_type)
     got = mixture_module.estimate_weighted_log_prob(X, weights, means, prec_chol, covariance_type)
@@ -557,15 +561,18 @@ def test_m_step_against_the_definition(covariance_type, n_features):
 
 @pytest.mark.tiny
 @pytest.mark.parametrize("keep_design", [True, False])
-def test_full_moments_match_the_direct_scatter(keep_design, monkeypatch):
+@pytest.mark.parametrize("sparse", [False, True])
+def test_full_moments_match_the_direct_scatter(keep_design, sparse, monkeypatch):
     """Many features: the intermediate M-steps' moments give the direct scatter.
 
     The intermediate M-steps (``final=False``) form each covariance from
     moments around the data mean, with the design kept for the fit or built
-    block by block in every M-step; the last M-step (``final=True``) sums
-    ``r_ik (x_i - mu_k)(x_i - mu_k)^T`` as scikit-learn does. Data off the
-    origin with unequal scales; a tolerance relative to the largest entry
-    (the moments' error is absolute: about eps |x - c|^2).
+    block by block in every M-step, or, when most responsibilities are
+    exactly 0, from each component's nonzero rows (``_sparse_moments``); the
+    last M-step (``final=True``) sums ``r_ik (x_i - mu_k)(x_i - mu_k)^T`` as
+    scikit-learn does. Data off the origin with unequal scales; a tolerance
+    relative to the largest entry (the moments' error is absolute: about
+    eps |x - c|^2).
     """
     if not keep_design:
         monkeypatch.setattr(mixture_module, "_KEEP_DESIGN_BYTES", 0)
@@ -574,6 +581,11 @@ def test_full_moments_match_the_direct_scatter(keep_design, monkeypatch):
     n, d, k = 700, 11, 4
     X = rng.standard_normal((n, d)) * rng.uniform(0.5, 3.0, d) + 5.0
     resp = rng.dirichlet(np.ones(k), size=n)
+    if sparse:  # each row keeps one or two components: at most half nonzero
+        resp[rng.uniform(size=(n, k)) < 0.9] = 0.0
+        resp[np.arange(n), rng.randint(k, size=n)] += 0.5
+        resp /= resp.sum(axis=1, keepdims=True)
+        assert np.count_nonzero(resp) <= mixture_module._SPARSE_RESP_FRACTION * resp.size
     moments = mixture_module._Moments(X, "full")
     assert (moments.upper_design is not None) == keep_design
     nk, means, fast = moments.parameters(resp, 1e-6, final=False)
