@@ -46,12 +46,14 @@ __all__ = ["KMeans", "k_means", "kmeans_plusplus", "lloyd"]
 # when the cores are busy, so small problems must not start one)
 _PARALLEL_WORK = 250_000
 # From this many features (and this much work per iteration) the products
-# x·c come from BLAS (see _lloyd_assign_blas). Measured per iteration, BLAS
-# route against fused kernel (ms): float64 100k x 64, k = 10: 24 / 33;
-# 20k x 512, k = 50: 54 / 62; 50k x 128, k = 100: 61 / 59; 200k x 32, k = 20:
-# 32 / 21. float32 (BLAS twice as fast, the fused kernel hardly): 100k x 64:
-# 13 / 26; 200k x 32: 20 / 32; 50k x 128: 36 / 46.
-_BLAS_MIN_FEATURES = {np.dtype(np.float64): 64, np.dtype(np.float32): 32}
+# x·c come from BLAS (see _lloyd_assign_blas). Measured per assignment step
+# (two threads, ms), BLAS route against the fused kernel (register-blocked
+# by _dot_pair): float64 100k x 64, k = 10: 12.5-15 / 9.7-10.3; 200k x 32,
+# k = 20: 16 / 10-18; 50k x 128, k = 100: 35 / 37-64; 20k x 512, k = 50:
+# 32-37 / 53-83; 10k x 1024, k = 200: 71 / 170-263. float32: 100k x 64:
+# 6.4 / 6.4-7.8; 50k x 128: 21-22 / 21-33; 20k x 512: 19 / 34-38. The fused
+# kernel's transposed tile (d x 64 values) outgrows L1 for long rows.
+_BLAS_MIN_FEATURES = 128
 _BLAS_MIN_WORK = 20_000_000
 _BLAS_GROUP_ROWS = 4096  # rows per product: 4096 x k entries, mostly in cache
 # trace_ keeps the labels of every iteration only up to this many samples.
@@ -310,8 +312,7 @@ def _use_blas(n_samples, n_clusters, n_features, dtype):
     iteration BLAS's start-up dominates.
     """
     return (
-        n_features >= _BLAS_MIN_FEATURES[np.dtype(dtype)]
-        and n_samples * n_clusters * n_features >= _BLAS_MIN_WORK
+        n_features >= _BLAS_MIN_FEATURES and n_samples * n_clusters * n_features >= _BLAS_MIN_WORK
     )
 
 

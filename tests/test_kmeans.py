@@ -445,9 +445,7 @@ def _force_blas_route(monkeypatch):
     """Products from BLAS (``_lloyd_assign_blas``) whatever the size."""
     km_module = sys.modules["purecluster.kmeans"]
     monkeypatch.setattr(km_module, "_BLAS_MIN_WORK", 0)
-    monkeypatch.setattr(
-        km_module, "_BLAS_MIN_FEATURES", {np.dtype(np.float64): 1, np.dtype(np.float32): 1}
-    )
+    monkeypatch.setattr(km_module, "_BLAS_MIN_FEATURES", 1)
     monkeypatch.setattr(km_module, "_BLAS_GROUP_ROWS", 300)  # several products per pass
 
 
