@@ -464,23 +464,21 @@ class _Yinyang(_Bounds):
         self.upper = np.empty(n)
         self.lower = np.empty((n, t), dtype=np.float32)
         self.shift = np.zeros(k)
-        self.shift_g = np.zeros(k)
         self.gdrift = np.zeros(t)
 
     def assign(self, X, w, centers, labels, sums, weights, n_blocks, with_sums):
         first = self._first_step()
         grouped = centers[self.perm]
         return K.yinyang_assign_parallel(
-            X, w, centers, np.ascontiguousarray(grouped.T), K._squared_norms(grouped),
-            self.perm, self.inv, self.gid, self.gstart, self.shift, self.shift_g, self.gdrift,
+            X, w, centers, grouped, np.ascontiguousarray(grouped.T), K._squared_norms(grouped),
+            self.perm, self.inv, self.gid, self.gstart, self.shift, self.gdrift,
             labels, self.upper, self.lower, sums, weights, n_blocks, with_sums, first, self.eps,
         )  # fmt: skip
 
     def moved(self, labels, center_shift):
         # the bounds move inside the next assignment (one pass over them)
         self.shift = self._widened(center_shift)
-        self.shift_g = self.shift[self.perm]
-        self.gdrift = np.maximum.reduceat(self.shift_g, self.gstart[:-1])
+        self.gdrift = np.maximum.reduceat(self.shift[self.perm], self.gstart[:-1])
 
 
 def _accelerator(X, centers, parallel):
