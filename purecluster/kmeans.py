@@ -469,8 +469,10 @@ class _Yinyang(_Bounds):
     def assign(self, X, w, centers, labels, sums, weights, n_blocks, with_sums):
         first = self._first_step()
         grouped = centers[self.perm]
+        c_sq = K._squared_norms(grouped)
+        c_sq_max = np.maximum.reduceat(np.abs(c_sq).astype(np.float64), self.gstart[:-1])
         return K.yinyang_assign_parallel(
-            X, w, centers, grouped, np.ascontiguousarray(grouped.T), K._squared_norms(grouped),
+            X, w, centers, grouped, c_sq, c_sq_max,
             self.perm, self.inv, self.gid, self.gstart, self.shift, self.gdrift,
             labels, self.upper, self.lower, sums, weights, n_blocks, with_sums, first, self.eps,
         )  # fmt: skip
