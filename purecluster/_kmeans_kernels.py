@@ -139,54 +139,6 @@ def _block_range(b, n_blocks, n):
 # Lloyd: assignment step + the sums of the update step, one block of rows
 # ---------------------------------------------------------------------------
 @jit(inline="always")
-def _dots1(X, i, CT, out):
-    """``out[j] = x_i·c_j`` for every centre, summed over features in order."""
-    d, k = CT.shape
-    for j in range(k):
-        out[j] = X[i, 0] * CT[0, j]
-    for f in range(1, d):
-        xf = X[i, f]
-        for j in range(k):
-            out[j] += xf * CT[f, j]
-
-
-@jit(inline="always")
-def _dots4(X, i, CT, out):
-    """:func:`_dots1` for rows i..i+3 at once (``out`` is (4, k)).
-
-    Each centre coordinate is loaded once for four rows: four times fewer
-    loads per multiply-add, about 2x faster for many centres. The sums are
-    the same, to the bit, as four calls of :func:`_dots1`.
-    """
-    d, k = CT.shape
-    x0, x1, x2, x3 = X[i, 0], X[i + 1, 0], X[i + 2, 0], X[i + 3, 0]
-    for j in range(k):
-        c = CT[0, j]
-        out[0, j] = x0 * c
-        out[1, j] = x1 * c
-        out[2, j] = x2 * c
-        out[3, j] = x3 * c
-    for f in range(1, d):
-        x0, x1, x2, x3 = X[i, f], X[i + 1, f], X[i + 2, f], X[i + 3, f]
-        for j in range(k):
-            c = CT[f, j]
-            out[0, j] += x0 * c
-            out[1, j] += x1 * c
-            out[2, j] += x2 * c
-            out[3, j] += x3 * c
-
-
-@jit(inline="always")
-def _dots_rows(X, i0, m, CT, out):
-    """``out[q, j] = x_{i0+q}·c_j`` for ``m <= 4`` rows: :func:`_dots4`, else row by row."""
-    if m == 4:
-        _dots4(X, i0, CT, out)
-    else:
-        for q in range(m):
-            _dots1(X, i0 + q, CT, out[q])
-
-
-@jit(inline="always")
 def _relabel(X, w, i, best, labels, sums, weights, with_sums):
     """Give point ``i`` the label ``best``; with sums, add ``w_i x_i`` to that cluster's.
 
@@ -287,9 +239,12 @@ def _dot_pair(xt, C, j, m, dot0, dot1):
     centres, so every value of the tile loaded and every partial sum
     stored serves eight multiply-adds instead of one. Each sum is still
     ``((x_0 c_0 + x_1 c_1) + x_2 c_2) + ...`` in feature order (Python's
-    left-to-right ``+``), the roundings of :func:`_dots1`. Measured (one
+    left-to-right ``+``): the roundings of a plain loop over the features,
+    the same in every kernel of this file. Measured (one
     thread, the whole nearest-centre search): 200k x 16, k = 100, 31 against
-    45 ms for :func:`_dots4`; 100k x 64, k = 10, 14 against 26 ms.
+    45 ms for four rows times every centre per pass (the loop over centres
+    vectorised, every partial sum loaded and stored per feature); 100k x 64,
+    k = 10, 14 against 26 ms.
     """
     d = xt.shape[0]
     f = 0
@@ -329,7 +284,7 @@ def _nearest_tile(X, t0, m, C, c_sq_norms, index, xt, dot0, dot1, dist0, j0, dis
 
     The tile is transposed (``xt[f, r] = x_{t0+r, f}``, X's dtype), so each
     step is a loop over the rows that LLVM vectorises: the products with two
-    centres at a time (:func:`_dot_pair`; the roundings of :func:`_dots1`),
+    centres at a time (:func:`_dot_pair`; summed over the features in order),
     then, centre by centre, a running minimum of ``||c_j||² - 2 x·c_j``
     kept with selects (the first centre wins a tie). Returns ``j0`` or
     ``j1``, whichever holds the answer.
@@ -388,7 +343,7 @@ def _closer_step(dot, c_sq, fj, dist_in, j_in, dist_out, j_out, m):
 def _closer_step_2d(xt, C, j, c_sq_norms, index, dist_in, j_in, dist_out, j_out, m):
     """:func:`_closer_step` for two features, the products ``x·c_j`` computed on the way.
 
-    ``x_0 c_0 + x_1 c_1`` is the sum of :func:`_dots1`, to the bit.
+    ``x_0 c_0 + x_1 c_1`` is :func:`_dot_pair`'s sum, to the bit.
     """
     x0, x1 = xt[0], xt[1]
     a0, a1 = C[j, 0], C[j, 1]
@@ -1113,7 +1068,7 @@ def _scan_group(X, i, Cg, c_sq_g, p0, p1, dots):
     """The smallest of Lloyd's values ``e_p = ||c_p||² - 2 x_i·c_p`` over positions ``p0:p1``.
 
     ``dots[p] = x_i·c_p`` is summed over features in order (the roundings
-    of :func:`_dots1`) and kept for the tie pass. The centres are rows of
+    of :func:`_dot_pair`) and kept for the tie pass. The centres are rows of
     ``Cg`` and the point's coordinates stay in registers: against products
     over a transposed group (a pass over its ~10 centres per feature), a
     step on 100k x 8, k = 1000, took 53 against 75 ms (one thread).
