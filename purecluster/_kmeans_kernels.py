@@ -367,11 +367,22 @@ def _scatter_sums(X, w, labels, sums, weights):
     loop on its own (the tile's whole assignment measured 0.72 ms per 100k
     rows this way, against 1.5 ms with the loops inlined together).
     """
+    d = X.shape[1]
+    if d == 2:
+        # plane data, the loop over features unrolled: 1M rows, k = 5, one
+        # thread, 2.2 against 3.3 ms (the same additions in the same order)
+        for i in range(X.shape[0]):
+            a = labels[i]
+            wi = w[i]
+            weights[a] += wi
+            sums[a, 0] += X[i, 0] * wi
+            sums[a, 1] += X[i, 1] * wi
+        return
     for i in range(X.shape[0]):
         a = labels[i]
         wi = w[i]
         weights[a] += wi
-        for f in range(X.shape[1]):
+        for f in range(d):
             sums[a, f] += X[i, f] * wi
 
 
