@@ -194,10 +194,18 @@ def _transpose_tile(X, i0, m, xt):
     """``xt[f, r] = x_{i0+r, f}`` for the ``m`` rows of a tile, in ``xt``'s dtype.
 
     Feature-major, a tile's coordinates are contiguous runs that the loops
-    over its rows (Lloyd's few-centre search, k-means++'s candidates) read
-    with vector loads.
+    over its rows (Lloyd's and Yinyang's searches, GaussianMixture's tiles)
+    read with vector loads.
     """
     rows = X[i0 : i0 + m]
+    if X.shape[1] == 2:
+        # plane data: both features in one loop (interleaved loads, no loop
+        # over two features per row)
+        x0, x1 = xt[0], xt[1]
+        for r in range(m):
+            x0[r] = rows[r, 0]
+            x1[r] = rows[r, 1]
+        return
     for f in range(X.shape[1]):
         xf = xt[f]
         for r in range(m):
