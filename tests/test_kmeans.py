@@ -418,6 +418,55 @@ def test_float32_stays_float32():
     assert centers.dtype == np.float32 and indices.dtype == np.int64
 
 
+def _expanded_argmin(X, C):
+    """Lloyd's labels by NumPy, rounded as the kernels round.
+
+    ``x·c`` summed over the features in order (one rounded product and one
+    rounded sum per feature, in X's dtype), then ``||c||² - (x·c + x·c)``,
+    and the first centre wins a tie.
+    """
+    dots = X[:, :1] * C[:, 0]
+    for f in range(1, X.shape[1]):
+        dots = dots + X[:, f : f + 1] * C[:, f]
+    c_sq = C[:, 0] * C[:, 0]
+    for f in range(1, X.shape[1]):
+        c_sq = c_sq + C[:, f] * C[:, f]
+    return np.argmin(c_sq - (dots + dots), axis=1)
+
+
+@pytest.mark.tiny
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_assignment_kernel_is_the_expanded_argmin(dtype):
+    # every path of the tile search: the plane-data loop (d = 2), one to
+    # three features left after the passes of four, an odd k (the last
+    # centre alone), one centre, ties (integer data), tiles cut short
+    from purecluster import _kmeans_kernels as K
+
+    rng = np.random.RandomState(0)
+    for n, d, k in [(300, 2, 5), (300, 1, 3), (257, 3, 4), (300, 5, 7), (300, 8, 1), (70, 13, 6)]:
+        for X in (rng.rand(n, d), np.round(rng.randn(n, d) * 2)):
+            X = X.astype(dtype)
+            C = X[rng.choice(n, k, replace=False)] + dtype(0.25)
+            w = rng.rand(n).astype(dtype)
+            labels = np.full(n, -1, dtype=np.int32)
+            sums, weights = np.zeros((k, d), dtype), np.zeros(k, dtype)
+            n_changed = K.lloyd_assign(X, w, C, labels, sums, weights, 1, True)
+            expected = _expanded_argmin(X, C)
+            np.testing.assert_array_equal(labels, expected)
+            assert n_changed == n
+            # the sums of one block: each cluster's rows added in row order
+            for j in range(k):
+                rows = np.flatnonzero(expected == j)
+                acc, wacc = np.zeros(d, dtype), dtype(0)
+                for i in rows:
+                    acc = acc + X[i] * w[i]
+                    wacc = wacc + w[i]
+                np.testing.assert_array_equal(sums[j], acc)
+                assert weights[j] == wacc
+            # the same labels again: nothing changes
+            assert K.lloyd_assign(X, w, C, labels, sums, weights, 1, False) == 0
+
+
 @pytest.mark.parametrize(
     "algorithm, n_features, n_clusters",
     [("lloyd", 4, 20), ("elkan", 4, 10), ("elkan", 4, 30), ("lloyd", 40, 20)],
