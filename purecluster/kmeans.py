@@ -640,13 +640,7 @@ def _tolerance(X, tol):
 
 def _is_same_clustering(labels1, labels2, n_clusters):
     """Whether ``labels1`` maps onto ``labels2`` by a relabelling (scikit-learn's test)."""
-    mapping = np.full(n_clusters, -1, dtype=np.int64)
-    for a, b in zip(labels1.tolist(), labels2.tolist(), strict=True):
-        if mapping[a] == -1:
-            mapping[a] = b
-        elif mapping[a] != b:
-            return False
-    return True
+    return bool(K.same_clustering(labels1, labels2, n_clusters))
 
 
 def _is_arraylike_not_scalar(value):
@@ -1071,6 +1065,7 @@ def _warmup(dtype):
     K.lloyd_assign_parallel(X, w, C, labels, sums, weights, 2, True)
     _lloyd_assign_blas(X, w, C, labels, sums, weights, 2, True)
     K.inertia_parallel(X, w, C, labels, 2)
+    K.same_clustering(labels, labels, 3)
     centers, indices = np.empty_like(C), np.empty(3, dtype=np.int64)
     K.kmeans_plusplus_kernel(X, np.ones(40), w, 0, np.zeros((2, 2)), centers, indices, True)
     up, lo = np.zeros(40), np.zeros(40)
