@@ -33,7 +33,8 @@ MIN_BLOCK_ROWS = 1024
 # ...and there are at most this many blocks: enough to balance 16 threads,
 # few enough that the k x d partial sums per block stay small.
 MAX_BLOCKS = 64
-# The assignment works on tiles of this many rows (a few KB of labels).
+# Tiles of rows hold at most this many (Lloyd's: fewer for long rows, see
+# tile_rows_for; k-means++'s: this many).
 TILE_ROWS = 256
 
 
@@ -1123,6 +1124,20 @@ def _scan_group(X, i, Cg, c_sq_g, p0, p1, dots):
 
 
 @jit(inline="always")
+def _value_without(c_sq_g, dots, p0, p1, skip):
+    """The smallest Lloyd value ``||c_p||² - 2 x·c_p`` over positions ``p0:p1`` but ``skip``.
+
+    The nearest centre's own group: its bound leaves that centre out.
+    ``dots`` holds the group's products (:func:`_scan_group`).
+    """
+    v = np.inf
+    for p in range(p0, p1):
+        if p != skip:
+            v = min(v, c_sq_g[p] - (dots[p] + dots[p]))
+    return v
+
+
+@jit(inline="always")
 def _group_bound(e_min, x_sq, c_sq_max, slack):
     """A float32 lower bound on the distance to every centre of a group.
 
@@ -1149,8 +1164,8 @@ def _yinyang_first_block(
     group's bound (:func:`_group_bound`) and the nearest centre so far (a
     tie goes to the lower index). The nearest centre's own group is then
     computed again per row, without that centre. All but that last step
-    are vector loops over the rows: 100k x 8, k = 1000, one thread, 90
-    against 240 ms row by row (four rows at a time over every centre).
+    are vector loops over the rows: 100k x 8, k = 1000, one thread, 156
+    against 245 ms row by row (four rows at a time over every centre).
     Returns how many labels changed.
     """
     k, d = C.shape
@@ -1207,10 +1222,7 @@ def _yinyang_first_block(
             g_best = gid[best_p]
             p0, p1 = gstart[g_best], gstart[g_best + 1]
             _scan_group(X, i, Cg, c_sq_g, p0, p1, dots)
-            v = np.inf
-            for p in range(p0, p1):
-                if p != best_p:
-                    v = min(v, c_sq_g[p] - (dots[p] + dots[p]))
+            v = _value_without(c_sq_g, dots, p0, p1, best_p)
             lower[i, g_best] = _group_bound(v, x_sq[r], c_sq_max[g_best], slack)
             if labels[i] != best:
                 n_changed += 1
@@ -1288,10 +1300,7 @@ def _yinyang_block(
         g_best = gid[best_p]
         if scanned[g_best]:
             # the nearest centre's own group: its bound leaves that centre out
-            v = np.inf
-            for p in range(gstart[g_best], gstart[g_best + 1]):
-                if p != best_p:
-                    v = min(v, c_sq_g[p] - (dots[p] + dots[p]))
+            v = _value_without(c_sq_g, dots, gstart[g_best], gstart[g_best + 1], best_p)
             lb[g_best] = _group_bound(v, x_sq, c_sq_max[g_best], slack)
         if best != a:
             ga = gid[pa]

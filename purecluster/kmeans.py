@@ -304,7 +304,7 @@ def _use_parallel(n_samples, n_clusters, n_features):
     return K.n_blocks_for(n_samples) > 1 and n_samples * n_clusters * n_features >= _PARALLEL_WORK
 
 
-def _use_blas(n_samples, n_clusters, n_features, dtype):
+def _use_blas(n_samples, n_clusters, n_features):
     """Whether the products ``x·c`` should come from NumPy's BLAS (:func:`_lloyd_assign_blas`).
 
     Long dot products (many features) are where BLAS's blocked product beats
@@ -353,9 +353,9 @@ def _lloyd_assign_blas(X, w, C, labels, sums, weights, n_blocks, with_sums):
     return n_changed
 
 
-def _lloyd_step(n_samples, n_clusters, n_features, dtype):
+def _lloyd_step(n_samples, n_clusters, n_features):
     """The assignment driver for this shape: BLAS products, or a threaded or serial fused kernel."""
-    if _use_blas(n_samples, n_clusters, n_features, dtype):
+    if _use_blas(n_samples, n_clusters, n_features):
         return _lloyd_assign_blas
     if _use_parallel(n_samples, n_clusters, n_features):
         return K.lloyd_assign_parallel
@@ -367,7 +367,7 @@ def _assign(X, sample_weight, centers, labels, n_blocks, parallel):
     k, d = centers.shape
     sums = np.empty((k, d), dtype=X.dtype)
     weights = np.empty(k, dtype=X.dtype)
-    step = _lloyd_step(X.shape[0], k, d, X.dtype)
+    step = _lloyd_step(X.shape[0], k, d)
     step(X, sample_weight, centers, labels, sums, weights, n_blocks, False)
 
 
@@ -513,7 +513,7 @@ def _single_run(
         bounds = _accelerator(X, centers, parallel)
         step = bounds.assign
     else:
-        step = _lloyd_step(n_samples, n_clusters, n_features, X.dtype)
+        step = _lloyd_step(n_samples, n_clusters, n_features)
     if record:
         history = {
             "centers": [centers.copy()],
@@ -636,11 +636,6 @@ def _tolerance(X, tol):
     if tol == 0:
         return 0
     return np.mean(np.var(X, axis=0)) * tol
-
-
-def _is_same_clustering(labels1, labels2, n_clusters):
-    """Whether ``labels1`` maps onto ``labels2`` by a relabelling (scikit-learn's test)."""
-    return bool(K.same_clustering(labels1, labels2, n_clusters))
 
 
 def _is_arraylike_not_scalar(value):
@@ -880,7 +875,7 @@ class KMeans(ClusterMixin, BaseEstimator):
             # permuted (then the difference is rounding, and the first stays).
             if best_inertia is None or (
                 inertia < best_inertia
-                and not _is_same_clustering(labels, best_labels, self.n_clusters)
+                and not K.same_clustering(labels, best_labels, self.n_clusters)
             ):
                 best_labels, best_inertia = labels, inertia
                 best_centers, best_n_iter = centers, n_iter
