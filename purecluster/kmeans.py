@@ -180,29 +180,26 @@ def _kmeans_plusplus(
 def _choice_without_replacement(random_state, p, size):
     """``random_state.choice(len(p), size, replace=False, p=p)``, draw for draw.
 
-    scikit-learn's "random" init makes that call. NumPy's legacy method
-    draws ``size - found`` uniforms, maps them through the normalised
-    cumulative distribution, keeps the indices not seen yet (in the order
-    drawn) and repeats with the found indices' probabilities set to zero,
-    until it has ``size`` indices. The same steps here skip the checks of
-    ``p`` (ours is always valid), which cost about ten times the draws: on
-    the seminar's 500 points that is most of a fit.
+    scikit-learn's "random" init makes that call. NumPy's legacy method takes
+    ``p`` in float64, draws ``size - found`` uniforms, maps them through the
+    normalised cumulative distribution, keeps the indices not seen yet (in the
+    order drawn) and repeats with the found indices' probabilities set to
+    zero, until it has ``size`` indices (:func:`K.choice_draws`, one round).
+    The same steps here skip the checks of ``p`` (ours is always valid),
+    which cost about ten times the draws: on the seminar's 500 points that
+    was most of a fit.
     """
     if np.count_nonzero(p > 0) < size:
         raise ValueError("Fewer non-zero entries in p than size")
-    p = p.copy()
+    return _choice_rounds(random_state, p.astype(np.float64, copy=False), size)
+
+
+def _choice_rounds(random_state, p64, size):
+    """:func:`_choice_without_replacement`'s rounds, for a float64 ``p`` already checked."""
     found = np.empty(size, dtype=np.int64)
     n_found = 0
     while n_found < size:
-        u = random_state.random_sample(size - n_found)
-        p[found[:n_found]] = 0
-        cdf = np.cumsum(p)
-        cdf /= cdf[-1]
-        # keep the first occurrence of each distinct index, in the order drawn
-        # (a found index has probability 0 now, so it cannot come back)
-        for index in dict.fromkeys(cdf.searchsorted(u, side="right").tolist()):
-            found[n_found] = index
-            n_found += 1
+        n_found = K.choice_draws(p64, random_state.random_sample(size - n_found), found, n_found)
     return found
 
 
@@ -624,6 +621,55 @@ def _fused_run(X, sample_weight, centers_init, max_iter, tol, n_blocks):
     return labels, inertia, centers, it + 1
 
 
+def _plain_lloyd(X, n_clusters, accelerated, verbose, record):
+    """Whether the runs are serial Lloyd with nothing to report between steps
+    (:func:`_single_run` would make each with :func:`_fused_run`)."""
+    n_samples, n_features = X.shape
+    return not (
+        accelerated or verbose or record or _use_parallel(n_samples, n_clusters, n_features)
+    )
+
+
+def _is_better(labels, inertia, best_labels, best_inertia, n_clusters):
+    """scikit-learn's rule between runs: a lower inertia wins, unless the labels
+    are the best ones relabelled (then the difference is rounding, the first stays)."""
+    return best_inertia is None or (
+        inertia < best_inertia and not K.same_clustering(labels, best_labels, n_clusters)
+    )
+
+
+def _plain_runs(X, sample_weight, inits, max_iter, tol):
+    """Every run of a serial Lloyd fit from ``inits`` (n_init, k, d); returns the best
+    run's labels, inertia, centres and number of iterations.
+
+    :func:`K.lloyd_runs` makes the runs in one call. A run in which a cluster
+    went empty comes back here, is made by :func:`_fused_run` (which relocates
+    in NumPy), and is judged by the same rule; the kernel then resumes.
+    """
+    n_runs, n_clusters, n_features = inits.shape
+    n_blocks = K.n_blocks_for(X.shape[0])
+    best_labels = np.empty(X.shape[0], dtype=np.int32)
+    best_centers = np.empty((n_clusters, n_features), dtype=X.dtype)
+    best = np.array([np.inf, 0.0, -1.0])
+    tol = X.dtype.type(tol)  # the threshold in the data's precision (as in _fused_run)
+    run = 0
+    while True:
+        run = K.lloyd_runs(
+            X, sample_weight, inits, run, max_iter, tol, n_blocks, best_labels, best_centers, best
+        )
+        if run == n_runs:
+            break
+        labels, inertia, centers, n_iter = _fused_run(
+            X, sample_weight, inits[run], max_iter, tol, n_blocks
+        )
+        if _is_better(labels, inertia, best_labels, None if best[2] < 0 else best[0], n_clusters):
+            best_labels[:] = labels
+            best_centers[:] = centers
+            best[:] = inertia, n_iter, run
+        run += 1
+    return best_labels, float(best[0]), best_centers, int(best[1])
+
+
 def _column_means(X):
     """``X.mean(axis=0)``, the same values, without NumPy's slow strided reduction."""
     if X.shape[1] < 2:
@@ -635,7 +681,16 @@ def _tolerance(X, tol):
     """``tol`` times the mean of the per-feature variances of X (0 stays 0)."""
     if tol == 0:
         return 0
-    return np.mean(np.var(X, axis=0)) * tol
+    if X.shape[1] < 2:
+        variances = np.var(X, axis=0)  # one column: NumPy sums it pairwise
+    else:
+        # np.var(X, axis=0), the same bits, without its temporaries (44 against
+        # 8 us on the seminar's 500 x 2, where a whole fit takes about 400)
+        # (divided by an np.intp, as NumPy divides: in float64, then rounded)
+        n = np.intp(X.shape[0])
+        mean = (K.column_sums(X) / n).astype(X.dtype, copy=False)
+        variances = (K.column_squared_deviations(X, mean) / n).astype(X.dtype, copy=False)
+    return np.mean(variances) * tol
 
 
 def _is_arraylike_not_scalar(value):
@@ -810,6 +865,28 @@ class KMeans(ClusterMixin, BaseEstimator):
             centers = init
         return centers
 
+    def _all_inits(self, X, init, random_state, sample_weight, x_squared_norms, n_init):
+        """The initial centres of all ``n_init`` runs, (n_init, k, d), drawn in order.
+
+        For "random", the probabilities (and their check) are the same for
+        every run: computed once, each run then costs one draw and one
+        kernel call (:func:`_choice_rounds`).
+        """
+        inits = np.empty((n_init, self.n_clusters, X.shape[1]), dtype=X.dtype)
+        if isinstance(init, str) and init == "random":
+            p = sample_weight / sample_weight.sum()
+            if np.count_nonzero(p > 0) < self.n_clusters:
+                raise ValueError("Fewer non-zero entries in p than size")
+            p64 = p.astype(np.float64, copy=False)
+            for run in range(n_init):
+                np.take(
+                    X, _choice_rounds(random_state, p64, self.n_clusters), axis=0, out=inits[run]
+                )
+            return inits
+        for run in range(n_init):
+            inits[run] = self._init_centroids(X, init, random_state, sample_weight, x_squared_norms)
+        return inits
+
     # -- fit -------------------------------------------------------------------
     def fit(self, X, y=None, sample_weight=None):
         """Compute k-means clustering.
@@ -853,35 +930,38 @@ class KMeans(ClusterMixin, BaseEstimator):
         if isinstance(init, str) and init == "k-means++":
             x_squared_norms = _squared_norms64(X)
 
-        best_inertia = best_labels = None
-        for run in range(n_init):
-            centers_init = self._init_centroids(
-                X, init, random_state, sample_weight, x_squared_norms
+        if _plain_lloyd(X, self.n_clusters, accelerated, self.verbose, self.trace):
+            # Every run's seeding first: the runs draw nothing, so the stream
+            # is consumed in scikit-learn's order. Then all runs in one kernel.
+            inits = self._all_inits(X, init, random_state, sample_weight, x_squared_norms, n_init)
+            best_labels, best_inertia, best_centers, best_n_iter = _plain_runs(
+                X, sample_weight, inits, self.max_iter, tol
             )
-            if self.verbose:
-                print("Initialization complete")
-            result = _single_run(
-                X,
-                sample_weight,
-                centers_init,
-                self.max_iter,
-                tol,
-                accelerated,
-                self.verbose,
-                self.trace,
-            )
-            labels, inertia, centers, n_iter = result[:4]
-            # A lower inertia wins, unless the labels are the best ones
-            # permuted (then the difference is rounding, and the first stays).
-            if best_inertia is None or (
-                inertia < best_inertia
-                and not K.same_clustering(labels, best_labels, self.n_clusters)
-            ):
-                best_labels, best_inertia = labels, inertia
-                best_centers, best_n_iter = centers, n_iter
-                if self.trace:
-                    best_trace = result[4]
-                    best_trace["run"] = run
+        else:
+            best_inertia = best_labels = None
+            for run in range(n_init):
+                centers_init = self._init_centroids(
+                    X, init, random_state, sample_weight, x_squared_norms
+                )
+                if self.verbose:
+                    print("Initialization complete")
+                result = _single_run(
+                    X,
+                    sample_weight,
+                    centers_init,
+                    self.max_iter,
+                    tol,
+                    accelerated,
+                    self.verbose,
+                    self.trace,
+                )
+                labels, inertia, centers, n_iter = result[:4]
+                if _is_better(labels, inertia, best_labels, best_inertia, self.n_clusters):
+                    best_labels, best_inertia = labels, inertia
+                    best_centers, best_n_iter = centers, n_iter
+                    if self.trace:
+                        best_trace = result[4]
+                        best_trace["run"] = run
 
         best_centers += X_mean
         distinct = np.count_nonzero(np.bincount(best_labels, minlength=self.n_clusters))

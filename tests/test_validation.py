@@ -43,6 +43,28 @@ def test_random_state_matches_sklearn():
         np.testing.assert_array_equal(ours, theirs)
 
 
+@pytest.mark.parametrize("seed", [0, 1, 10, 12345, 2**31, 2**32 - 1, np.int64(7), np.uint32(9)])
+def test_random_state_from_int_is_numpys_state(seed):
+    """An int seed gives NumPy's ``RandomState(seed)`` word for word (built without OS entropy)."""
+    ours, theirs = check_random_state(seed).get_state(), np.random.RandomState(seed).get_state()
+    assert ours[0] == theirs[0]
+    np.testing.assert_array_equal(ours[1], theirs[1])
+    assert ours[2:] == theirs[2:]
+    # and two generators from one seed are distinct objects with the same stream
+    a, b = check_random_state(seed), check_random_state(seed)
+    assert a is not b
+    np.testing.assert_array_equal(a.standard_normal(5), b.standard_normal(5))
+
+
+@pytest.mark.parametrize("seed", [-1, 2**32, 2**70])
+def test_random_state_out_of_range_int_is_numpys_error(seed):
+    with pytest.raises(ValueError) as theirs:
+        np.random.RandomState(seed)
+    with pytest.raises(ValueError) as ours:
+        check_random_state(seed)
+    assert str(ours.value) == str(theirs.value)
+
+
 @pytest.mark.parametrize("bad", ["seed", 1.5, [1, 2], np.random.default_rng(0)])
 def test_random_state_rejects_other_values(bad):
     with pytest.raises(ValueError, match="cannot be used to seed a numpy.random.RandomState"):
