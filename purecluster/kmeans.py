@@ -879,9 +879,7 @@ class KMeans(ClusterMixin, BaseEstimator):
                 raise ValueError("Fewer non-zero entries in p than size")
             p64 = p.astype(np.float64, copy=False)
             for run in range(n_init):
-                np.take(
-                    X, _choice_rounds(random_state, p64, self.n_clusters), axis=0, out=inits[run]
-                )
+                inits[run] = X[_choice_rounds(random_state, p64, self.n_clusters)]
             return inits
         for run in range(n_init):
             inits[run] = self._init_centroids(X, init, random_state, sample_weight, x_squared_norms)
