@@ -461,7 +461,10 @@ class _Yinyang(_Bounds):
         self.upper = np.empty(n)
         self.lower = np.empty((n, t), dtype=np.float32)
         self.shift = np.zeros(k)
-        self.gdrift = np.zeros(t)
+        self.drift = np.zeros(t)  # each group's total drift, added to its stored bounds
+        # past this total drift the bounds are rebased (their float32 precision
+        # is relative to lb + D): a thousand times the data's spread
+        self.rebase_at = 1e3 * float(np.sqrt(np.var(X, axis=0, dtype=np.float64).sum()))
 
     def assign(self, X, w, centers, labels, sums, weights, n_blocks, with_sums):
         first = self._first_step()
@@ -470,14 +473,20 @@ class _Yinyang(_Bounds):
         c_sq_max = np.maximum.reduceat(np.abs(c_sq).astype(np.float64), self.gstart[:-1])
         return K.yinyang_assign_parallel(
             X, w, centers, grouped, c_sq, c_sq_max,
-            self.perm, self.inv, self.gid, self.gstart, self.shift, self.gdrift,
+            self.perm, self.inv, self.gid, self.gstart, self.shift, self.drift,
             labels, self.upper, self.lower, sums, weights, n_blocks, with_sums, first, self.eps,
         )  # fmt: skip
 
     def moved(self, labels, center_shift):
-        # the bounds move inside the next assignment (one pass over them)
+        # The upper bounds move inside the next assignment; the group bounds
+        # by the groups' total drifts (the largest move in each group, summed
+        # and rounded up: (D + delta)(1 + 2 ulps) is at least the exact sum).
         self.shift = self._widened(center_shift)
-        self.gdrift = np.maximum.reduceat(self.shift[self.perm], self.gstart[:-1])
+        gdrift = np.maximum.reduceat(self.shift[self.perm], self.gstart[:-1])
+        self.drift = (self.drift + gdrift) * (1.0 + 4.5e-16)
+        if self.drift.max() > self.rebase_at:
+            K.yinyang_rebase(self.lower, self.drift)
+            self.drift[:] = 0.0
 
 
 def _accelerator(X, centers, parallel):

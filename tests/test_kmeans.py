@@ -564,6 +564,26 @@ def test_yinyang_is_lloyd_to_the_bit(case, dtype):
     assert a.n_iter_ == b.n_iter_ and a.inertia_ == b.inertia_
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_yinyang_rebased_bounds_still_lloyd(monkeypatch, dtype):
+    """With the stored bounds rebased at every step (D reset to 0), still Lloyd's run."""
+    from purecluster import kmeans as km_module
+
+    class EagerRebase(km_module._Yinyang):
+        def __init__(self, X, centers):
+            super().__init__(X, centers)
+            self.rebase_at = 0.0
+
+    monkeypatch.setattr(km_module, "_Yinyang", EagerRebase)
+    X, k, w = _yinyang_cases()["weighted-16d"]
+    X = X.astype(dtype)
+    a = KMeans(k, random_state=0, n_init=1, algorithm="lloyd").fit(X, sample_weight=w)
+    b = KMeans(k, random_state=0, n_init=1, algorithm="elkan").fit(X, sample_weight=w)
+    np.testing.assert_array_equal(a.labels_, b.labels_)
+    np.testing.assert_array_equal(a.cluster_centers_, b.cluster_centers_)
+    assert a.n_iter_ == b.n_iter_ and a.inertia_ == b.inertia_
+
+
 def test_yinyang_empty_clusters_like_sklearn():
     # 25 centres, 20 of them far from every point: they empty at once and are
     # relocated (the bounds must survive the relocation)
@@ -612,8 +632,9 @@ def _bounded_steps(bounds, X, centers, n_steps, n_blocks):
         centers = new
 
 
+@pytest.mark.parametrize("rebase", [False, True])
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-def test_yinyang_bounds_hold(dtype):
+def test_yinyang_bounds_hold(dtype, rebase):
     # after every step: u_i >= ||x_i - c_{a_i}||, and lb_ig <= the distance
     # from x_i to every centre of group g other than its own
     from purecluster import kmeans as km_module
@@ -627,10 +648,16 @@ def test_yinyang_bounds_hold(dtype):
     assert np.all(np.diff(bounds.gstart) > 0)
     group = np.empty(50, dtype=np.int64)
     group[bounds.perm] = bounds.gid
+    if rebase:
+        bounds.rebase_at = 0.0  # the stored bounds start again from D = 0 at every step
     for own, others in _bounded_steps(bounds, X, centers, 8, n_blocks=2):
         assert np.all(bounds.upper >= own * (1 - 1e-12))
+        # a group bound is stored with the group's total drift added
+        moved = bounds.lower.astype(np.float64) - bounds.drift[None, :]
         for g in range(bounds.lower.shape[1]):
-            assert np.all(bounds.lower[:, g] <= others[:, group == g].min(axis=1) * (1 + 1e-12))
+            assert np.all(moved[:, g] <= others[:, group == g].min(axis=1) * (1 + 1e-12))
+    # the test exercised moved bounds (or, rebased, their reset)
+    assert (bounds.drift.max() == 0) if rebase else (bounds.drift.min() > 0)
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
