@@ -488,6 +488,19 @@ def column_squared_deviations(X, mean):
     return acc
 
 
+@jit(inline="always")
+def _first_above(cdf, v):
+    """The first index ``i`` with ``cdf[i] > v`` (``searchsorted(cdf, v, side="right")``)."""
+    lo, hi = 0, cdf.shape[0]
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if cdf[mid] > v:
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
+
+
 @jit
 def choice_draws(p, u, found, n_found):
     """One round of NumPy's legacy ``choice(n, size, replace=False, p=p)``.
@@ -513,7 +526,7 @@ def choice_draws(p, u, found, n_found):
         cdf[i] /= acc
     n_before = n_found
     for t in range(u.shape[0]):
-        index = np.searchsorted(cdf, u[t], side="right")
+        index = _first_above(cdf, u[t])
         seen = False
         for s in range(n_before, n_found):
             if found[s] == index:
@@ -800,11 +813,10 @@ def inertia_parallel(X, w, C, labels, n_blocks):
 # ---------------------------------------------------------------------------
 # Lloyd: whole runs in one call
 # ---------------------------------------------------------------------------
-# How a call of :func:`lloyd_run` ended.
+# How a run ended.
 STRICT = 0  # no label changed: converged exactly
 TOL = 1  # total squared centre shift <= tol
 MAX_ITER = 2  # max_iter iterations done
-EMPTY = 3  # a cluster lost all its points: relocate in Python, then resume
 
 
 @jit
@@ -820,142 +832,120 @@ def lloyd_update(sums, weights, centers, centers_new, center_shift):
 
 
 @jit
-def lloyd_run(
-    X,
-    w,
-    centers,
-    centers_new,
-    labels,
-    sums,
-    weights,
-    center_shift,
-    n_blocks,
-    first_iter,
-    max_iter,
-    tol,
-):
-    """Lloyd's iterations ``first_iter, first_iter + 1, ...`` in one call.
+def lloyd_runs(
+    X, w, inits, first_run, first_iter, finish_status, max_iter, tol, n_blocks,
+    centers, centers_new, labels, sums, weights, center_shift,
+    best_labels, best_centers, best,
+):  # fmt: skip
+    """Lloyd's runs ``first_run, first_run + 1, ...`` of a fit, in one call, keeping the best.
 
-    Each iteration is an assignment step (:func:`lloyd_assign`) and an
-    update step (:func:`lloyd_update`). The loop stops when no label changed
-    (``STRICT``), when the total squared shift is at most ``tol`` (``TOL``),
-    after iteration ``max_iter - 1`` (``MAX_ITER``), or, before any update,
-    when a cluster received no weight (``EMPTY``): the caller then relocates
-    it exactly as scikit-learn does and resumes.
+    Run r starts from ``inits[r]``; each iteration is an assignment step
+    (:func:`lloyd_assign`) and an update step (:func:`lloyd_update`). A run
+    stops when no label changed (``STRICT``), when the total squared shift
+    is at most ``tol`` (``TOL``), or after iteration ``max_iter - 1``
+    (``MAX_ITER``); then :func:`finish_run` makes its labels final and
+    keeps it if it is the best so far.
 
-    Running the whole loop here, rather than one kernel call per step from
-    Python, is what makes small fits fast: on the seminar's 500 points an
-    iteration costs a few microseconds, less than one call from Python.
-    It is the serial driver only: large data runs the step-by-step loop
-    with the threaded kernels, where a call's overhead does not count, and a
-    small fit does not compile the threaded kernels at all (both in one
-    function doubled the first fit's compile time).
-
-    Parameters
-    ----------
-    X, w : (n, d), (n,) IN
-    centers : (k, d) INOUT
-        The current centres; on return, the centres after the last update.
-    centers_new, sums, weights, center_shift : scratch (k, d), (k, d), (k,), (k,)
-        On ``EMPTY`` return, ``sums``/``weights`` hold that iteration's sums.
-    labels : (n,) int32 INOUT
-    n_blocks : int
-    first_iter, max_iter : int
-    tol : float
-
-    Returns
-    -------
-    it : int
-        The last iteration run (0-based).
-    n_changed : int
-        Labels changed in that iteration's assignment.
-    status : int
-        ``STRICT``, ``TOL``, ``MAX_ITER`` or ``EMPTY``.
-    """
-    k = centers.shape[0]
-    it = first_iter
-    n_changed = 0
-    # True, but computed: Numba types a literal ``True`` argument as
-    # Literal[bool], and a call with it compiles a second copy of lloyd_assign
-    # next to the one Python calls (measured: +10 s on a cold first fit)
-    with_sums = n_blocks > 0
-    while it < max_iter:
-        n_changed = lloyd_assign(X, w, centers, labels, sums, weights, n_blocks, with_sums)
-        for j in range(k):
-            if weights[j] == 0:
-                return it, n_changed, EMPTY
-        shift_total = lloyd_update(sums, weights, centers, centers_new, center_shift)
-        if n_changed == 0:
-            return it, n_changed, STRICT
-        if shift_total <= tol:
-            return it, n_changed, TOL
-        it += 1
-    return max_iter - 1, n_changed, MAX_ITER
-
-
-@jit
-def lloyd_runs(X, w, inits, first_run, max_iter, tol, n_blocks, best_labels, best_centers, best):
-    """Runs ``first_run, first_run + 1, ...`` of a multi-start fit, keeping the best.
-
-    Run r is :func:`lloyd_run` from ``inits[r]`` to its end, one more
-    assignment when it stopped on the shift or on ``max_iter`` (so the labels
-    belong to the final centres), and its inertia. Run r replaces the best so
-    far when its inertia is lower and its labels are not the best ones
-    relabelled (:func:`same_clustering`): scikit-learn's rule, in its order.
+    When an assignment leaves a cluster without weight, the call returns
+    before that iteration's update: the caller relocates as scikit-learn
+    does (in NumPy), updates, and calls again, either to resume the run
+    (``first_run = r, first_iter = it + 1``, ``finish_status = -1``; the
+    run's state is in ``centers``, ``labels``...) or to end it first
+    (``first_iter = it``, ``finish_status`` how it ended) and go on with
+    the next runs. A call with ``first_iter = 0`` starts run ``first_run``
+    afresh. (Ending a run here, not from Python, keeps the kernels that a
+    first fit compiles to this one and its callees: every jitted caller
+    optimises its callees again, seconds each.)
 
     The seminar's cell (500 points, ``n_init=10``) spent more time calling
     kernels from Python, run after run, than in them: one call for all runs
-    took a fit from about 1.2 to 0.4 ms. A run in which a cluster goes empty
-    stops the loop: its index is returned and the caller makes that run
-    step by step (relocating as scikit-learn does, in NumPy), then resumes.
+    took a fit from about 1.2 to 0.5 ms. It is the serial driver only: large
+    data runs the step-by-step loop with the threaded kernels, where a
+    call's overhead does not count, and a small fit does not compile the
+    threaded kernels at all.
 
     Parameters
     ----------
     X, w : (n, d), (n,) IN
     inits : (n_runs, k, d) IN
         The initial centres of every run, drawn beforehand in scikit-learn's order.
-    first_run, max_iter : int
+    first_run, first_iter, finish_status, max_iter : int
     tol : float
     n_blocks : int
+    centers, centers_new, sums, weights, center_shift : (k, d), (k, d), (k, d), (k,), (k,)
+        The current run's state (INOUT) and scratch.
+    labels : (n,) int32 INOUT
     best_labels, best_centers : (n,) int32, (k, d) INOUT
     best : (3,) float64 INOUT
         The best run's inertia, number of iterations and index (-1: none yet).
 
     Returns
     -------
-    int
-        ``n_runs`` when every run is done, else the run that needs a relocation.
+    run, it, n_changed : int
+        ``run == n_runs`` when every run is done; else run ``run`` found an
+        empty cluster in iteration ``it``, after ``n_changed`` label changes
+        (``sums`` and ``weights`` hold that iteration's sums).
     """
-    n_runs, k, d = inits.shape
-    centers = np.empty((k, d), dtype=X.dtype)
-    centers_new = np.empty_like(centers)
-    sums = np.empty_like(centers)
-    weights = np.empty(k, dtype=X.dtype)
-    center_shift = np.empty_like(weights)
-    labels = np.empty(X.shape[0], dtype=np.int32)
-    # False and 0, computed: literal arguments would compile second copies of
-    # lloyd_assign and lloyd_run (see lloyd_run)
-    without_sums = n_blocks < 0
-    first_iter = first_run - first_run
-    for run in range(first_run, n_runs):
-        centers[:] = inits[run]
-        labels[:] = -1
-        it, n_changed, status = lloyd_run(
-            X, w, centers, centers_new, labels, sums, weights, center_shift, n_blocks, first_iter,
-            max_iter, tol,
+    n_runs, k = inits.shape[0], inits.shape[1]
+    # True, but computed: Numba types a literal ``True`` argument as
+    # Literal[bool], and a call with it compiles a second copy of lloyd_assign
+    # next to the one Python calls (measured: +10 s on a cold first fit)
+    with_sums = n_blocks > 0
+    if finish_status >= 0:
+        _finish_run(
+            X, w, centers, labels, sums, weights, n_blocks, finish_status, first_iter, first_run,
+            best_labels, best_centers, best,
         )  # fmt: skip
-        if status == EMPTY:
-            return run
-        if status != STRICT:
-            lloyd_assign(X, w, centers, labels, sums, weights, n_blocks, without_sums)
-        value = inertia(X, w, centers, labels, n_blocks)
-        if best[2] < 0 or (value < best[0] and not same_clustering(labels, best_labels, k)):
-            best_labels[:] = labels
-            best_centers[:] = centers
-            best[0] = value
-            best[1] = it + 1
-            best[2] = run
-    return n_runs
+        first_run, first_iter = first_run + 1, 0
+    for run in range(first_run, n_runs):
+        it = first_iter if run == first_run else 0
+        if it == 0:
+            centers[:] = inits[run]
+            labels[:] = -1
+        status = MAX_ITER
+        while it < max_iter:
+            n_changed = lloyd_assign(X, w, centers, labels, sums, weights, n_blocks, with_sums)
+            for j in range(k):
+                if weights[j] == 0:
+                    return run, it, n_changed
+            shift_total = lloyd_update(sums, weights, centers, centers_new, center_shift)
+            if n_changed == 0:
+                status = STRICT
+                break
+            if shift_total <= tol:
+                status = TOL
+                break
+            it += 1
+        _finish_run(
+            X, w, centers, labels, sums, weights, n_blocks, status, min(it, max_iter - 1), run,
+            best_labels, best_centers, best,
+        )  # fmt: skip
+    return n_runs, 0, 0
+
+
+@jit(inline="always")
+def _finish_run(
+    X, w, centers, labels, sums, weights, n_blocks, status, it, run,
+    best_labels, best_centers, best,
+):  # fmt: skip
+    """End of run ``run`` (last iteration ``it``): final labels, inertia, and the best so far.
+
+    Unless the run converged strictly, one more assignment makes the labels
+    those of the final centres. The run replaces the best so far when its
+    inertia is lower and its labels are not the best ones relabelled
+    (:func:`same_clustering`): scikit-learn's rule, in its order.
+    """
+    if status != STRICT:
+        without_sums = n_blocks < 0  # False, computed (see lloyd_runs)
+        lloyd_assign(X, w, centers, labels, sums, weights, n_blocks, without_sums)
+    value = inertia(X, w, centers, labels, n_blocks)
+    k = centers.shape[0]
+    if best[2] < 0 or (value < best[0] and not same_clustering(labels, best_labels, k)):
+        best_labels[:] = labels
+        best_centers[:] = centers
+        best[0] = value
+        best[1] = it + 1
+        best[2] = run
 
 
 # ---------------------------------------------------------------------------

@@ -578,56 +578,9 @@ def _single_run(
 
 
 def _fused_run(X, sample_weight, centers_init, max_iter, tol, n_blocks):
-    """:func:`_single_run` for plain serial Lloyd: the iteration loop runs in one kernel.
-
-    :func:`K.lloyd_run` returns only when the run is over or a cluster went
-    empty; the (rare) relocation happens here, in NumPy, then the kernel
-    resumes. Same arithmetic, same order, same result as the step-by-step loop.
-    """
-    n_samples = X.shape[0]
-    centers = np.array(centers_init, dtype=X.dtype, order="C")
-    centers_new = np.empty_like(centers)
-    sums = np.empty_like(centers)
-    weights = np.empty(centers.shape[0], dtype=X.dtype)
-    center_shift = np.empty_like(weights)
-    labels = np.full(n_samples, -1, dtype=np.int32)
-    # the threshold in the data's precision, as the shift it is compared with
-    tol = X.dtype.type(tol)
-    it = 0
-    while True:
-        it, n_changed, status = K.lloyd_run(
-            X,
-            sample_weight,
-            centers,
-            centers_new,
-            labels,
-            sums,
-            weights,
-            center_shift,
-            n_blocks,
-            it,
-            max_iter,
-            tol,
-        )
-        if status != K.EMPTY:
-            break
-        _relocate_empty_clusters(X, sample_weight, centers, sums, weights, labels)
-        shift_total = K.lloyd_update(sums, weights, centers, centers_new, center_shift)
-        if n_changed == 0:
-            status = K.STRICT
-        elif shift_total <= tol:
-            status = K.TOL
-        elif it + 1 == max_iter:
-            status = K.MAX_ITER
-        else:
-            it += 1
-            continue
-        break
-    if status != K.STRICT:
-        # one more assignment, so that the labels belong to the final centres
-        K.lloyd_assign(X, sample_weight, centers, labels, sums, weights, n_blocks, False)
-    inertia = float(K.inertia(X, sample_weight, centers, labels, n_blocks))
-    return labels, inertia, centers, it + 1
+    """:func:`_single_run` for plain serial Lloyd: one run, its iterations in one kernel."""
+    inits = np.asarray(centers_init, dtype=X.dtype)[None]
+    return _plain_runs(X, sample_weight, inits, max_iter, tol)
 
 
 def _plain_lloyd(X, n_clusters, accelerated, verbose, record):
@@ -651,31 +604,43 @@ def _plain_runs(X, sample_weight, inits, max_iter, tol):
     """Every run of a serial Lloyd fit from ``inits`` (n_init, k, d); returns the best
     run's labels, inertia, centres and number of iterations.
 
-    :func:`K.lloyd_runs` makes the runs in one call. A run in which a cluster
-    went empty comes back here, is made by :func:`_fused_run` (which relocates
-    in NumPy), and is judged by the same rule; the kernel then resumes.
+    :func:`K.lloyd_runs` makes the runs in one call. When a cluster goes
+    empty it returns; scikit-learn's relocation is made here, in NumPy, then
+    the update, and the kernel either ends the run and goes on, or resumes
+    it at its next iteration.
     """
     n_runs, n_clusters, n_features = inits.shape
     n_blocks = K.n_blocks_for(X.shape[0])
+    centers = np.empty((n_clusters, n_features), dtype=X.dtype)
+    centers_new, sums = np.empty_like(centers), np.empty_like(centers)
+    weights = np.empty(n_clusters, dtype=X.dtype)
+    center_shift = np.empty_like(weights)
+    labels = np.empty(X.shape[0], dtype=np.int32)
     best_labels = np.empty(X.shape[0], dtype=np.int32)
-    best_centers = np.empty((n_clusters, n_features), dtype=X.dtype)
-    best = np.array([np.inf, 0.0, -1.0])
-    tol = X.dtype.type(tol)  # the threshold in the data's precision (as in _fused_run)
-    run = 0
+    best_centers = np.empty_like(centers)
+    best = np.array([np.inf, 0.0, -1.0])  # inertia, n_iter, run
+    tol = X.dtype.type(tol)  # the threshold in the data's precision, as the shift
+    run, it, finish = 0, 0, -1
     while True:
-        run = K.lloyd_runs(
-            X, sample_weight, inits, run, max_iter, tol, n_blocks, best_labels, best_centers, best
-        )
+        run, it, n_changed = K.lloyd_runs(
+            X, sample_weight, inits, run, it, finish, max_iter, tol, n_blocks,
+            centers, centers_new, labels, sums, weights, center_shift,
+            best_labels, best_centers, best,
+        )  # fmt: skip
         if run == n_runs:
             break
-        labels, inertia, centers, n_iter = _fused_run(
-            X, sample_weight, inits[run], max_iter, tol, n_blocks
-        )
-        if _is_better(labels, inertia, best_labels, None if best[2] < 0 else best[0], n_clusters):
-            best_labels[:] = labels
-            best_centers[:] = centers
-            best[:] = inertia, n_iter, run
-        run += 1
+        # iteration `it` of run `run` left a cluster empty (rare)
+        _relocate_empty_clusters(X, sample_weight, centers, sums, weights, labels)
+        shift_total = K.lloyd_update(sums, weights, centers, centers_new, center_shift)
+        if n_changed == 0:
+            finish = K.STRICT
+        elif shift_total <= tol:
+            finish = K.TOL
+        elif it + 1 == max_iter:
+            finish = K.MAX_ITER
+        else:
+            finish = -1
+            it += 1  # resume this run at its next iteration
     return best_labels, float(best[0]), best_centers, int(best[1])
 
 

@@ -900,15 +900,16 @@ def test_runs_with_empty_clusters_among_several_like_sklearn(monkeypatch):
     """Runs of one fit in which a cluster empties leave the all-runs kernel and come back.
 
     Six distinct points, ten copies each: a "random" init often picks two
-    copies of one point, the second centre then gets no point, and that run
-    is made step by step (relocation in NumPy) between kernel calls. The fit
-    must still be scikit-learn's: the same best run, labels and iterations.
+    copies of one point, the second centre then gets no point; the kernel
+    returns, the relocation is made in NumPy, and the run resumes (or ends)
+    before the next runs. The fit must still be scikit-learn's: the same
+    best run, labels and iterations.
     """
     import purecluster.kmeans as km
 
     calls = []
-    stepwise = km._fused_run
-    monkeypatch.setattr(km, "_fused_run", lambda *a: calls.append(1) or stepwise(*a))
+    relocate = km._relocate_empty_clusters
+    monkeypatch.setattr(km, "_relocate_empty_clusters", lambda *a: calls.append(1) or relocate(*a))
     X = np.repeat(np.random.RandomState(0).rand(6, 2) * 10, 10, axis=0)
     for seed in range(3):
         ours, theirs = fit_both(X, n_clusters=4, init="random", n_init=10, random_state=seed)
