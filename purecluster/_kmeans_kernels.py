@@ -131,6 +131,32 @@ def _upper_to(X, i, C, j, rel):
 
 
 @jit(inline="always")
+def _copy_row(src, i, dst, j):
+    """``dst[j] = src[i]`` by a loop over the features.
+
+    Array slices assigned with ``[:] =`` compile NumPy's broadcasting rules
+    and their error messages (seconds per kernel); these loops compile to a
+    copy and nothing else.
+    """
+    for f in range(src.shape[1]):
+        dst[j, f] = src[i, f]
+
+
+@jit(inline="always")
+def _copy_rows(src, dst):
+    """``dst[:] = src`` for two (k, d) arrays, by loops (see :func:`_copy_row`)."""
+    for j in range(src.shape[0]):
+        _copy_row(src, j, dst, j)
+
+
+@jit(inline="always")
+def _copy_flat(src, dst):
+    """``dst[:] = src`` for two 1-D arrays, by a loop (see :func:`_copy_row`)."""
+    for i in range(src.shape[0]):
+        dst[i] = src[i]
+
+
+@jit(inline="always")
 def _block_range(b, n_blocks, n):
     """Rows ``[start, stop)`` of block ``b`` out of ``n_blocks`` over ``n`` rows."""
     return (b * n) // n_blocks, ((b + 1) * n) // n_blocks
@@ -764,11 +790,11 @@ def update_centers(sums, weights, centers_old, centers_new, center_shift):
             for f in range(d):
                 centers_new[j, f] = sums[j, f] * alpha[0]
         elif heaviest < j:
-            centers_new[j] = centers_new[heaviest]
+            _copy_row(centers_new, heaviest, centers_new, j)
         else:
             # scikit-learn averages in place, in order: a cluster before the
             # heaviest one copies the heaviest one's sum, not yet divided
-            centers_new[j] = sums[heaviest]
+            _copy_row(sums, heaviest, centers_new, j)
     total = np.zeros(1, dtype=sums.dtype)
     for j in range(k):
         center_shift[j] = math.sqrt(squared_distance(centers_new, j, centers_old, j))
@@ -827,7 +853,7 @@ def lloyd_update(sums, weights, centers, centers_new, center_shift):
     ``centers`` always holds the current centres (k x d, a negligible copy).
     """
     shift_total = update_centers(sums, weights, centers, centers_new, center_shift)
-    centers[:] = centers_new
+    _copy_rows(centers_new, centers)
     return shift_total
 
 
@@ -900,8 +926,8 @@ def lloyd_runs(
     for run in range(first_run, n_runs):
         it = first_iter if run == first_run else 0
         if it == 0:
-            centers[:] = inits[run]
-            labels[:] = -1
+            _copy_rows(inits[run], centers)
+            labels.fill(-1)
         status = MAX_ITER
         while it < max_iter:
             n_changed = lloyd_assign(X, w, centers, labels, sums, weights, n_blocks, with_sums)
@@ -941,8 +967,8 @@ def _finish_run(
     value = inertia(X, w, centers, labels, n_blocks)
     k = centers.shape[0]
     if best[2] < 0 or (value < best[0] and not same_clustering(labels, best_labels, k)):
-        best_labels[:] = labels
-        best_centers[:] = centers
+        _copy_flat(labels, best_labels)
+        _copy_rows(centers, best_centers)
         best[0] = value
         best[1] = it + 1
         best[2] = run
