@@ -1542,17 +1542,18 @@ def yinyang_assign_parallel(
     return block_changed.sum()
 
 
-@jit(parallel=True)
+@jit
 def yinyang_rebase(lower, drift):
     """``lower[i, g] -= drift[g]`` (rounded down): the stored bounds start again from D = 0.
 
     A bound stored as ``lb + D_g`` keeps float32's relative precision of
     the sum; when the drifts grow far beyond the bounds, the caller moves
     every bound once and resets the drifts (one pass, like the moves of the
-    textbook algorithm at every step).
+    textbook algorithm at every step). Serial: it is rare, and a threaded
+    kernel would cost seconds of compilation the first time it runs.
     """
     n, t = lower.shape
-    for i in prange(n):
+    for i in range(n):
         for g in range(t):
             lower[i, g] = _float32_below(np.float64(lower[i, g]) - drift[g])
 

@@ -189,9 +189,14 @@ def _choice_without_replacement(random_state, p, size):
     which cost about ten times the draws: on the seminar's 500 points that
     was most of a fit.
     """
+    return _choice_rounds(random_state, _checked_p64(p, size), size)
+
+
+def _checked_p64(p, size):
+    """``p`` in float64 (as NumPy's ``choice`` takes it), after NumPy's check for ``size`` draws."""
     if np.count_nonzero(p > 0) < size:
         raise ValueError("Fewer non-zero entries in p than size")
-    return _choice_rounds(random_state, p.astype(np.float64, copy=False), size)
+    return p.astype(np.float64, copy=False)
 
 
 def _choice_rounds(random_state, p64, size):
@@ -507,7 +512,7 @@ def _single_run(
     inertia_of = K.inertia_parallel if parallel else K.inertia
 
     if not (parallel or accelerated or verbose or record):
-        return _fused_run(X, sample_weight, centers_init, max_iter, tol, n_blocks)
+        return _fused_run(X, sample_weight, centers_init, max_iter, tol)
 
     centers = centers_init.copy()
     centers_new = np.empty_like(centers)
@@ -577,7 +582,7 @@ def _single_run(
     return labels, inertia, centers, i + 1, history
 
 
-def _fused_run(X, sample_weight, centers_init, max_iter, tol, n_blocks):
+def _fused_run(X, sample_weight, centers_init, max_iter, tol):
     """:func:`_single_run` for plain serial Lloyd: one run, its iterations in one kernel."""
     inits = np.asarray(centers_init, dtype=X.dtype)[None]
     return _plain_runs(X, sample_weight, inits, max_iter, tol)
@@ -848,10 +853,7 @@ class KMeans(ClusterMixin, BaseEstimator):
         """
         inits = np.empty((n_init, self.n_clusters, X.shape[1]), dtype=X.dtype)
         if isinstance(init, str) and init == "random":
-            p = sample_weight / sample_weight.sum()
-            if np.count_nonzero(p > 0) < self.n_clusters:
-                raise ValueError("Fewer non-zero entries in p than size")
-            p64 = p.astype(np.float64, copy=False)
+            p64 = _checked_p64(sample_weight / sample_weight.sum(), self.n_clusters)
             for run in range(n_init):
                 inits[run] = X[_choice_rounds(random_state, p64, self.n_clusters)]
             return inits

@@ -556,9 +556,13 @@ def test_yinyang_is_lloyd_to_the_bit(case, dtype):
     # Lloyd's rounded values, so the whole run is Lloyd's, bit for bit, in
     # both precisions, ties included
     X, k, w = _yinyang_cases()[case]
-    X = X.astype(dtype)
-    a = KMeans(k, random_state=0, n_init=2, algorithm="lloyd").fit(X, sample_weight=w)
-    b = KMeans(k, random_state=0, n_init=2, algorithm="elkan").fit(X, sample_weight=w)
+    _assert_elkan_is_lloyd(X.astype(dtype), k, w, n_init=2)
+
+
+def _assert_elkan_is_lloyd(X, k, w, n_init):
+    """``algorithm="elkan"`` gives ``algorithm="lloyd"``'s fit, bit for bit."""
+    a = KMeans(k, random_state=0, n_init=n_init, algorithm="lloyd").fit(X, sample_weight=w)
+    b = KMeans(k, random_state=0, n_init=n_init, algorithm="elkan").fit(X, sample_weight=w)
     np.testing.assert_array_equal(a.labels_, b.labels_)
     np.testing.assert_array_equal(a.cluster_centers_, b.cluster_centers_)
     assert a.n_iter_ == b.n_iter_ and a.inertia_ == b.inertia_
@@ -576,12 +580,7 @@ def test_yinyang_rebased_bounds_still_lloyd(monkeypatch, dtype):
 
     monkeypatch.setattr(km_module, "_Yinyang", EagerRebase)
     X, k, w = _yinyang_cases()["weighted-16d"]
-    X = X.astype(dtype)
-    a = KMeans(k, random_state=0, n_init=1, algorithm="lloyd").fit(X, sample_weight=w)
-    b = KMeans(k, random_state=0, n_init=1, algorithm="elkan").fit(X, sample_weight=w)
-    np.testing.assert_array_equal(a.labels_, b.labels_)
-    np.testing.assert_array_equal(a.cluster_centers_, b.cluster_centers_)
-    assert a.n_iter_ == b.n_iter_ and a.inertia_ == b.inertia_
+    _assert_elkan_is_lloyd(X.astype(dtype), k, w, n_init=1)
 
 
 def test_yinyang_empty_clusters_like_sklearn():
@@ -915,6 +914,20 @@ def test_runs_with_empty_clusters_among_several_like_sklearn(monkeypatch):
         ours, theirs = fit_both(X, n_clusters=4, init="random", n_init=10, random_state=seed)
         assert_same_fit(ours, theirs)
     assert calls, "no run had an empty cluster: the test lost its point"
+
+
+def test_random_init_with_too_few_weighted_points_like_sklearn():
+    """Fewer points of non-zero weight than clusters: NumPy's error, from ours and
+    scikit-learn's "random" init alike, and the caller's arrays untouched."""
+    X = np.random.RandomState(0).rand(20, 2)
+    w = np.zeros(20)
+    w[:3] = 1.0
+    X0, w0 = X.copy(), w.copy()
+    for estimator in (KMeans, sk_cluster.KMeans):
+        with pytest.raises(ValueError, match="Fewer non-zero entries in p than size"):
+            estimator(5, init="random", n_init=3).fit(X, sample_weight=w)
+    np.testing.assert_array_equal(X, X0)
+    np.testing.assert_array_equal(w, w0)
 
 
 def test_choice_without_replacement_refuses_too_few_nonzero():
