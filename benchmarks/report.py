@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from benchmarks.runner import SETTLE_S, Options, Row
+from benchmarks.runner import MIN_SAMPLE_S, SETTLE_S, Options, Row
 
 SCHEMA_VERSION = 1
 DASH = "—"
@@ -39,7 +39,7 @@ def _columns(rows: list[Row]) -> list[tuple[str, str, Any]]:
         ("implementation", ":--", lambda r: r.implementation),
         ("median", "--:", lambda r: _time_per(r.median_s, r)),
         ("min", "--:", lambda r: _time_per(r.min_s, r)),
-        ("runs", "--:", lambda r: str(len(r.times_s)) if r.times_s else DASH),
+        ("runs", "--:", _runs),
         ("first call", "--:", lambda r: format_time(r.first_call_s)),
         ("peak MB", "--:", lambda r: _number(r.peak_mb, ".1f")),
         ("vs scikit-learn", "--:", _ratio),
@@ -53,6 +53,13 @@ def _columns(rows: list[Row]) -> list[tuple[str, str, Any]]:
         ]
     columns.append(("check", ":--", lambda r: r.status))
     return columns
+
+
+def _runs(row: Row) -> str:
+    """Timed samples, ``5`` or ``5×40`` when each sample was 40 calls back to back."""
+    if not row.times_s:
+        return DASH
+    return f"{len(row.times_s)}×{row.calls}" if row.calls > 1 else str(len(row.times_s))
 
 
 def _time_per(seconds: float | None, row: Row) -> str:
@@ -126,7 +133,9 @@ def header(info: dict[str, Any], options: Options) -> str:
             f"- thread variables: {env}",
             f"- protocol: warm-up call, then {options.repeat} alternating timed repeats "
             f"per implementation (budget {options.budget_s:g} s per call), "
-            f"gc.collect() and a {SETTLE_S:g} s pause before each call; "
+            f"gc.collect() and a {SETTLE_S:g} s pause before each; a call under "
+            f"{MIN_SAMPLE_S * 1e3:g} ms is repeated back to back within a repeat until it "
+            f"lasts {MIN_SAMPLE_S * 1e3:g} ms, and timed as the mean (runs: repeats×calls); "
             f"peak memory via {_memory_method()}",
         ]
     )

@@ -18,6 +18,13 @@ For each workload and size, in one process and on the same inputs:
    their spinning threads can take the cores from the next implementation's
    call, which would charge one library's idle threads to the other.  An
    implementation stops early only when one call exceeds the time budget.
+   A timed sample lasts at least ``MIN_SAMPLE_S``: an implementation whose
+   call is shorter is called ``calls`` times back to back after the pause
+   (fixed per implementation by a calibration call after the warm-up, as
+   ``timeit`` and asv do), and the sample's time is the mean.  A single call
+   of a millisecond right after a pause measures the machine waking up more
+   than the call (on the 2-core CI machine an empty Python function took 12
+   against 1.4 µs right after ``time.sleep(0.2)``).
    Objects alive before the warm-up (imported modules, the inputs) are moved
    out of the garbage collector's reach with ``gc.freeze()`` for the case, so
    that these collections (and any the calls trigger) take milliseconds, not
@@ -33,6 +40,7 @@ import dataclasses
 import gc
 import importlib
 import json
+import math
 import statistics
 import time
 from collections.abc import Callable
@@ -79,6 +87,7 @@ class Row:
     first_call_s: float | None = None
     times_s: list[float] = dataclasses.field(default_factory=list)
     repeats_planned: int = 0
+    calls: int = 1
     repeats_note: str = ""
     peak_mb: float | None = None
     memory_method: str | None = None
@@ -128,14 +137,30 @@ def _describe(exc: BaseException) -> str:
 # busy-wait after a parallel region (see the module docstring, step 4).
 SETTLE_S = 0.2
 
+# A timed sample lasts at least this long (calls back to back, see the module
+# docstring, step 4), with at most MAX_CALLS calls.
+MIN_SAMPLE_S = 0.05
+MAX_CALLS = 1000
 
-def timed_call(fn: Callable[[Any], Any], inputs: Any) -> tuple[float, Any]:
-    """Collect garbage, let idle thread pools sleep, then time one call: ``(seconds, result)``."""
+
+def timed_call(fn: Callable[[Any], Any], inputs: Any, calls: int = 1) -> tuple[float, Any]:
+    """Collect garbage, let idle thread pools sleep, then time ``calls`` calls back to back.
+
+    Returns ``(seconds per call, the last call's result)``.
+    """
     gc.collect()
     time.sleep(SETTLE_S)
     start = time.perf_counter()
-    result = fn(inputs)
-    return time.perf_counter() - start, result
+    for _ in range(calls):
+        result = fn(inputs)
+    return (time.perf_counter() - start) / calls, result
+
+
+def calls_per_sample(seconds: float) -> int:
+    """How many calls of ``seconds`` each make a sample of at least :data:`MIN_SAMPLE_S`."""
+    if not seconds > 0:
+        return MAX_CALLS
+    return max(1, min(MAX_CALLS, math.ceil(MIN_SAMPLE_S / seconds)))
 
 
 def run(workloads: list[Workload], options: Options, progress: Progress) -> list[Row]:
@@ -182,6 +207,7 @@ class Case:
         gc.freeze()  # long-lived objects (modules, inputs) leave the collector's scans
         try:
             self.warm_up_and_check(inputs)
+            self.calibrate(inputs)
             self.timed_rounds(inputs)
             if self.options.memory:
                 self.peak_memory(inputs)
@@ -268,6 +294,22 @@ class Case:
         self.rows[name].fail("ERROR", detail)
         self.active.pop(name, None)
 
+    def calibrate(self, inputs: Any) -> None:
+        """Calls per timed sample: one call, then another straight after, the faster counts."""
+        for name, impl in list(self.active.items()):
+            self.progress.update(name, "calibration")
+            try:
+                seconds, result = timed_call(impl.fn, inputs)
+                del result
+                if seconds < MIN_SAMPLE_S:
+                    start = time.perf_counter()
+                    impl.fn(inputs)
+                    seconds = min(seconds, time.perf_counter() - start)
+            except Exception as exc:
+                self.drop(name, f"calibration call raised {_describe(exc)}")
+                continue
+            self.rows[name].calls = calls_per_sample(seconds)
+
     def timed_rounds(self, inputs: Any) -> None:
         """Alternate implementations for ``repeat`` rounds, within the time budget."""
         n, budget = self.options.repeat, self.options.budget_s
@@ -279,7 +321,7 @@ class Case:
                 row = self.rows[name]
                 self.progress.update(name, f"repeat {i + 1}/{n}")
                 try:
-                    seconds, result = timed_call(self.active[name].fn, inputs)
+                    seconds, result = timed_call(self.active[name].fn, inputs, row.calls)
                     row.times_s.append(seconds / self.units(result))
                     del result
                 except Exception as exc:

@@ -300,3 +300,55 @@ def test_cold_compile_runs_in_fresh_processes(tmp_path, capsys):
     (row,) = _results(tmp_path / "out", "results-fakecold-quick")["results"]
     assert row["cold"]["cold_first_call_s"] is not None, row["cold"]
     assert row["cold"]["warm_cache_first_call_s"] is not None
+
+
+def test_short_calls_are_timed_in_samples_of_back_to_back_calls(tmp_path, capsys):
+    """A call under MIN_SAMPLE_S is repeated within each timed sample; a longer one is not.
+
+    The counts of calls are structural (a 60 ms sleep is never under 50 ms);
+    the recorded time is per call, the sample's mean.
+    """
+    from benchmarks import runner
+
+    counts = {"fast": 0, "slow": 0}
+
+    def fast(x):
+        counts["fast"] += 1
+        return x + x
+
+    def slow(x):
+        counts["slow"] += 1
+        import time
+
+        time.sleep(runner.MIN_SAMPLE_S + 0.01)
+        return x + x
+
+    reg = Registry()
+    reg.register(
+        Workload(
+            name="double",
+            group="fake",
+            description="double an array",
+            setup=lambda n: np.arange(n, dtype=np.float64),
+            implementations={
+                "scikit-learn": Impl(slow, requires="numpy"),
+                "purecluster": Impl(fast, requires="numpy"),
+            },
+            check=np.testing.assert_array_equal,
+            quick=[10],
+            full=[10],
+        )
+    )
+    _, out, _ = _run(tmp_path, FAST, reg, capsys)
+    results = {r["implementation"]: r for r in _results(tmp_path)["results"]}
+    fast_calls = results["purecluster"]["calls"]
+    assert fast_calls > 1 and results["scikit-learn"]["calls"] == 1
+    # warm-up, calibration (two calls when short, one when long), 3 samples
+    assert counts["slow"] == 1 + 1 + 3
+    assert counts["fast"] == 1 + 2 + 3 * fast_calls
+    assert results["scikit-learn"]["min_s"] >= runner.MIN_SAMPLE_S  # per call, not per sample
+    rows = {r[2]: r for r in _table_rows(out)}
+    assert rows["purecluster"][5] == f"3×{fast_calls}" and rows["scikit-learn"][5] == "3"
+    assert runner.calls_per_sample(0.0) == runner.MAX_CALLS
+    assert runner.calls_per_sample(runner.MIN_SAMPLE_S / 4) == 4
+    assert runner.calls_per_sample(1.0) == 1
