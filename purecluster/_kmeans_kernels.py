@@ -1411,6 +1411,39 @@ def _merge_group(e_g, a_g, x_sq, c_sq_max, slack, e_min, e_arg, lower, t0, g, m)
         e_arg[r] = a_g[r] if better else e_arg[r]
 
 
+@jit(inline="always")
+def _global_lower(lb, drift):
+    """``min_g (lb_g - D_g)``: the point's lower bound on every centre but its own.
+
+    Four running minima, merged at the end: a minimum is exact in any
+    order, so the value is that of one running minimum, but one chain waits
+    on the previous comparison at every group and four keep the comparator
+    busy. A fit to convergence on 100k x 8, k = 1000 (106 steps, two
+    threads, old and new alternating in fresh processes): 1.58-1.68 s
+    against 2.07-2.15 s with one running minimum; the same labels.
+    """
+    t = drift.shape[0]
+    m0 = m1 = m2 = m3 = np.inf
+    g = 0
+    while g + 4 <= t:
+        v0 = np.float64(lb[g]) - drift[g]
+        v1 = np.float64(lb[g + 1]) - drift[g + 1]
+        v2 = np.float64(lb[g + 2]) - drift[g + 2]
+        v3 = np.float64(lb[g + 3]) - drift[g + 3]
+        m0 = v0 if v0 < m0 else m0
+        m1 = v1 if v1 < m1 else m1
+        m2 = v2 if v2 < m2 else m2
+        m3 = v3 if v3 < m3 else m3
+        g += 4
+    while g < t:
+        v0 = np.float64(lb[g]) - drift[g]
+        m0 = v0 if v0 < m0 else m0
+        g += 1
+    m0 = m1 if m1 < m0 else m0
+    m2 = m3 if m3 < m2 else m2
+    return m2 if m2 < m0 else m0
+
+
 @jit
 def _yinyang_block(
     X, C, Cg, c_sq_g, c_sq_max, perm, inv, gid, gstart, shift, drift, labels, upper, lower,
@@ -1438,9 +1471,7 @@ def _yinyang_block(
         lb = lower[i]
         # the upper bound moves with its centre; the global filter
         u = upper[i] + shift[a]
-        glb = np.inf
-        for g in range(t):
-            glb = min(glb, np.float64(lb[g]) - drift[g])
+        glb = _global_lower(lb, drift)
         if u < glb:
             upper[i] = u
             continue
