@@ -1464,6 +1464,7 @@ def _yinyang_block(
     t = gstart.shape[0] - 1
     slack, rel = _margins(d, eps)
     scanned = np.empty(t, dtype=np.bool_)
+    todo = np.empty(t, dtype=np.int64)
     dots = np.empty(k, dtype=X.dtype)
     n_changed = 0
     for i in range(start, stop):
@@ -1485,10 +1486,16 @@ def _yinyang_block(
         pa = inv[a]
         best, best_p = a, pa
         e_best = _scan_group(X, i, Cg, c_sq_g, pa, pa + 1, dots)
+        # the groups to scan, listed without a branch per group (a point
+        # scans a few of ~100 groups: a branch on each mispredicted often)
+        n_todo = 0
         for g in range(t):
-            scanned[g] = not u < np.float64(lb[g]) - drift[g]
-            if not scanned[g]:
-                continue
+            hit = not u < np.float64(lb[g]) - drift[g]
+            scanned[g] = hit
+            todo[n_todo] = g
+            n_todo += 1 if hit else 0
+        for s in range(n_todo):
+            g = todo[s]
             # every centre of the group: its bound becomes exact again
             p0, p1 = gstart[g], gstart[g + 1]
             e_g = _scan_group(X, i, Cg, c_sq_g, p0, p1, dots)
