@@ -489,6 +489,15 @@ def column_sums(X):
     """
     n, d = X.shape
     acc = np.zeros(d, dtype=X.dtype)
+    if d == 2:
+        # plane data: the two running sums in registers (1M x 2: 0.66 against
+        # 2.4 ms; through acc[f], each add waited on a store and a load)
+        s0, s1 = acc[0], acc[1]
+        for i in range(n):
+            s0 += X[i, 0]
+            s1 += X[i, 1]
+        acc[0], acc[1] = s0, s1
+        return acc
     for i in range(n):
         row = X[i]
         for f in range(d):
@@ -506,6 +515,17 @@ def column_squared_deviations(X, mean):
     """
     n, d = X.shape
     acc = np.zeros(d, dtype=X.dtype)
+    if d == 2:
+        # plane data: the running sums in registers, as in column_sums
+        m0, m1 = mean[0], mean[1]
+        s0, s1 = acc[0], acc[1]
+        for i in range(n):
+            t0 = X[i, 0] - m0
+            t1 = X[i, 1] - m1
+            s0 += t0 * t0
+            s1 += t1 * t1
+        acc[0], acc[1] = s0, s1
+        return acc
     for i in range(n):
         row = X[i]
         for f in range(d):
@@ -739,6 +759,20 @@ def lloyd_assign_parallel(X, w, C, labels, sums, weights, n_blocks, with_sums):
 # ---------------------------------------------------------------------------
 # Lloyd: the rest of the update step
 # ---------------------------------------------------------------------------
+@jit
+def n_distinct(labels, n_clusters):
+    """How many of the labels ``0..n_clusters-1`` occur in ``labels``.
+
+    Marks, not counts: a count per label is a chain of dependent additions
+    through memory whenever a label repeats (``np.bincount`` took 1.7 ms on
+    1M labels, this 0.3 ms).
+    """
+    seen = np.zeros(n_clusters, dtype=np.bool_)
+    for i in range(labels.shape[0]):
+        seen[labels[i]] = True
+    return np.count_nonzero(seen)
+
+
 @jit
 def same_clustering(labels1, labels2, n_clusters):
     """Whether ``labels1`` maps onto ``labels2`` by a relabelling (scikit-learn's test).

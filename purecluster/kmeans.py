@@ -938,7 +938,7 @@ class KMeans(ClusterMixin, BaseEstimator):
                         best_trace["run"] = run
 
         best_centers += X_mean
-        distinct = np.count_nonzero(np.bincount(best_labels, minlength=self.n_clusters))
+        distinct = K.n_distinct(best_labels, self.n_clusters)
         if distinct < self.n_clusters:
             warnings.warn(
                 f"Number of distinct clusters ({distinct}) found smaller than n_clusters "
