@@ -20,11 +20,12 @@ For each workload and size, in one process and on the same inputs:
    implementation stops early only when one call exceeds the time budget.
    A timed sample lasts at least ``MIN_SAMPLE_S``: an implementation whose
    call is shorter is called ``calls`` times back to back after the pause
-   (fixed per implementation by a calibration call after the warm-up, as
-   ``timeit`` and asv do), and the sample's time is the mean.  A single call
-   of a millisecond right after a pause measures the machine waking up more
-   than the call (on the 2-core CI machine an empty Python function took 12
-   against 1.4 µs right after ``time.sleep(0.2)``).
+   (fixed per implementation after the warm-up by the fastest of four
+   calibration calls, as ``timeit`` and asv fix theirs), and the sample's
+   time is the mean.  A single call of a millisecond right after a pause
+   measures the machine waking up more than the call (on the 2-core CI
+   machine an empty Python function took 12 against 1.4 µs right after
+   ``time.sleep(0.2)``).
    Objects alive before the warm-up (imported modules, the inputs) are moved
    out of the garbage collector's reach with ``gc.freeze()`` for the case, so
    that these collections (and any the calls trigger) take milliseconds, not
@@ -141,6 +142,8 @@ SETTLE_S = 0.2
 # docstring, step 4), with at most MAX_CALLS calls.
 MIN_SAMPLE_S = 0.05
 MAX_CALLS = 1000
+# Calls straight after the calibration's first one (see Case.calibrate).
+CALIBRATION_CALLS = 3
 
 
 def timed_call(fn: Callable[[Any], Any], inputs: Any, calls: int = 1) -> tuple[float, Any]:
@@ -295,13 +298,18 @@ class Case:
         self.active.pop(name, None)
 
     def calibrate(self, inputs: Any) -> None:
-        """Calls per timed sample: one call, then another straight after, the faster counts."""
+        """Calls per timed sample, from the fastest of a call after the pause and three more.
+
+        The first calls after a pause can be several times slower than the
+        next (scikit-learn's 500-point fit: 10-25 ms, then 4-5 ms): the
+        fastest is the call's own time.
+        """
         for name, impl in list(self.active.items()):
             self.progress.update(name, "calibration")
             try:
                 seconds, result = timed_call(impl.fn, inputs)
                 del result
-                if seconds < MIN_SAMPLE_S:
+                for _ in range(CALIBRATION_CALLS if seconds < MIN_SAMPLE_S else 0):
                     start = time.perf_counter()
                     impl.fn(inputs)
                     seconds = min(seconds, time.perf_counter() - start)
