@@ -300,6 +300,38 @@ def test_hypothesis_parity(
 # empty clusters, toy cases, warnings
 # ---------------------------------------------------------------------------
 @pytest.mark.tiny
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_fma_rounds_once(dtype):
+    """The kernels' fused multiply-add: exact a*b + c rounded once, jitted or not.
+
+    Checked against exact rational arithmetic (the nearest float of the
+    dtype, by looking at both neighbours), and the compiled LLVM intrinsic
+    against the Python version, bit for bit.
+    """
+    from fractions import Fraction
+
+    from numba import njit
+
+    from purecluster._kmeans_kernels import fma
+
+    fused = njit(lambda a, b, c: fma(a, b, c))
+    rng = np.random.RandomState(3)
+    values = (rng.randn(400, 3) * 10.0 ** rng.randint(-4, 4, (400, 3))).astype(dtype)
+    # a case a separate multiply and add rounds differently: 0.1 * 10 - 1
+    values[0] = [dtype(0.1), dtype(10), dtype(-1)]
+    for a, b, c in values:
+        r = fma(a, b, c)
+        assert type(r) in (float, np.float64) if dtype == np.float64 else type(r) is np.float32
+        exact = Fraction(float(a)) * Fraction(float(b)) + Fraction(float(c))
+        error = abs(Fraction(float(r)) - exact)
+        for side in (-np.inf, np.inf):
+            neighbour = np.nextafter(dtype(r), dtype(side))
+            assert abs(Fraction(float(neighbour)) - exact) >= error, (a, b, c)
+        assert fused(a, b, c) == r
+    assert fma(*values[0]) != values[0][0] * values[0][1] + values[0][2]
+
+
+@pytest.mark.tiny
 @pytest.mark.parametrize("algorithm", ["lloyd", "elkan"])
 def test_empty_cluster_relocated_like_sklearn(algorithm):
     X = np.array([[0, 0], [0.5, 0], [0.5, 1], [1, 1]])
