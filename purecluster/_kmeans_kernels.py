@@ -662,12 +662,43 @@ def subtract_row(X, v, n_blocks):
 
 @jit
 def _squared_norms(C):
-    """``||C[j]||²`` for each row, in C's dtype, summed over features in order."""
+    """``||C[j]||²`` for each row, in C's dtype, in the order of NumPy's ``einsum``.
+
+    scikit-learn takes the centres' squared norms from
+    ``np.einsum("ij,ij->i", C, C)``. NumPy sums each row in the lanes of a
+    16-byte vector (2 for float64, 4 for float32): feature ``f`` goes to lane
+    ``f % lanes``; four vectors at a time, the last one first; the tail padded
+    with zeros; then ``(l0 + l1) + (l2 + l3)``. Each product is rounded before
+    its addition. A sum in plain feature order differs in the last bit often
+    enough to move a near-tie: on 100k x 64 float32, one point of the first
+    assignment, then 1.15% of the labels after ten iterations of uniform
+    data. The tests check this order against ``np.einsum`` bit for bit.
+    """
     k, d = C.shape
+    lanes = 16 // C.itemsize
     out = np.zeros(k, dtype=C.dtype)
+    acc = np.zeros(lanes, dtype=C.dtype)
     for j in range(k):
-        for f in range(d):
-            out[j] += C[j, f] * C[j, f]
+        for q in range(lanes):
+            acc[q] = 0
+        f = 0
+        while d - f >= 4 * lanes:
+            for v in range(3, -1, -1):
+                for q in range(lanes):
+                    x = C[j, f + v * lanes + q]
+                    acc[q] = x * x + acc[q]
+            f += 4 * lanes
+        while f < d:
+            for q in range(min(lanes, d - f)):
+                x = C[j, f + q]
+                acc[q] = x * x + acc[q]
+            f += lanes
+        width = lanes
+        while width > 1:
+            width //= 2
+            for q in range(width):
+                acc[q] = acc[2 * q] + acc[2 * q + 1]
+        out[j] = acc[0]
     return out
 
 

@@ -300,6 +300,26 @@ def test_hypothesis_parity(
 # empty clusters, toy cases, warnings
 # ---------------------------------------------------------------------------
 @pytest.mark.tiny
+@pytest.mark.skipif(
+    __import__("platform").machine().lower() not in ("x86_64", "amd64"),
+    reason="NumPy's einsum order is that of its x86-64 build (SSE lanes, no FMA)",
+)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_centre_norms_are_einsums_to_the_bit(dtype):
+    """||c||² in the order of np.einsum, which scikit-learn's Lloyd uses (see _squared_norms).
+
+    Every row length from 1 to 69 (each tail length and the 4-vector blocks),
+    and longer rows, at several scales.
+    """
+    from purecluster._kmeans_kernels import _squared_norms
+
+    rng = np.random.RandomState(5)
+    for d in [*range(1, 70), 100, 257]:
+        C = (rng.randn(7, d) * 10.0 ** rng.randint(-3, 4, (7, 1))).astype(dtype)
+        np.testing.assert_array_equal(_squared_norms(C), np.einsum("ij,ij->i", C, C), str(d))
+
+
+@pytest.mark.tiny
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_fma_rounds_once(dtype):
     """The kernels' fused multiply-add: exact a*b + c rounded once, jitted or not.
