@@ -1753,46 +1753,81 @@ def _weighted_potential(dist, w):
 
 
 @jit
-def _tile_dots(XT, i0, m, X, p, q, dot_p, dot_q):
-    """``dot_p[r] = x_p·x_{i0+r}`` (and the same for ``q``, unless ``q < 0``), in float64.
+def _tile_dots4(XT, i0, m, X, p0, p1, p2, p3, dots):
+    """``dots[c, r] = x_{p_c}·x_{i0+r}`` for four candidates ``p_c``, in float64.
 
-    ``XT`` is the data transposed once for the whole seeding (float64,
-    feature-major), so every loop runs over contiguous rows and is a vector
-    loop. The products are summed over the features in order, four features
-    per pass (still added one after the other) and two candidates at once:
-    each value of the tile loaded serves eight multiply-adds. (Indexed
-    ``i0 + r`` rather than sliced, Numba's negative-index test kept the
-    loops scalar, 2.4x slower.)
+    Each product is ``x_0 a_0`` and then one fused multiply-add per feature,
+    in feature order (:func:`fma`), as in :func:`_tile_dots1`: a candidate's
+    products are the same bits whichever function computes them. Four
+    candidates and four features per pass over the tile: each value of the
+    tile loaded and each partial product stored serves four and four
+    multiply-adds.
     """
     d = XT.shape[0]
-    pair = q >= 0
-    qq = q if pair else p
-    for r in range(m):
-        dot_p[r] = 0.0
-        dot_q[r] = 0.0
-    f = 0
+    d0, d1, d2, d3 = dots[0], dots[1], dots[2], dots[3]
+    x0 = XT[0, i0 : i0 + m]
+    a0, b0, c0, e0 = _float64s4(X, p0, p1, p2, p3, 0)
+    f = 1
+    if d >= 4:
+        x1, x2, x3 = XT[1, i0 : i0 + m], XT[2, i0 : i0 + m], XT[3, i0 : i0 + m]
+        a1, b1, c1, e1 = _float64s4(X, p0, p1, p2, p3, 1)
+        a2, b2, c2, e2 = _float64s4(X, p0, p1, p2, p3, 2)
+        a3, b3, c3, e3 = _float64s4(X, p0, p1, p2, p3, 3)
+        for r in range(m):
+            d0[r] = fma(x3[r], a3, fma(x2[r], a2, fma(x1[r], a1, x0[r] * a0)))
+            d1[r] = fma(x3[r], b3, fma(x2[r], b2, fma(x1[r], b1, x0[r] * b0)))
+            d2[r] = fma(x3[r], c3, fma(x2[r], c2, fma(x1[r], c1, x0[r] * c0)))
+            d3[r] = fma(x3[r], e3, fma(x2[r], e2, fma(x1[r], e1, x0[r] * e0)))
+        f = 4
+    else:
+        for r in range(m):
+            d0[r] = x0[r] * a0
+            d1[r] = x0[r] * b0
+            d2[r] = x0[r] * c0
+            d3[r] = x0[r] * e0
     while f + 4 <= d:
-        a0, a1 = np.float64(X[p, f]), np.float64(X[p, f + 1])
-        a2, a3 = np.float64(X[p, f + 2]), np.float64(X[p, f + 3])
-        b0, b1 = np.float64(X[qq, f]), np.float64(X[qq, f + 1])
-        b2, b3 = np.float64(X[qq, f + 2]), np.float64(X[qq, f + 3])
         x0, x1 = XT[f, i0 : i0 + m], XT[f + 1, i0 : i0 + m]
         x2, x3 = XT[f + 2, i0 : i0 + m], XT[f + 3, i0 : i0 + m]
-        if pair:
-            for r in range(m):
-                dot_p[r] = dot_p[r] + x0[r] * a0 + x1[r] * a1 + x2[r] * a2 + x3[r] * a3
-                dot_q[r] = dot_q[r] + x0[r] * b0 + x1[r] * b1 + x2[r] * b2 + x3[r] * b3
-        else:
-            for r in range(m):
-                dot_p[r] = dot_p[r] + x0[r] * a0 + x1[r] * a1 + x2[r] * a2 + x3[r] * a3
+        a0, b0, c0, e0 = _float64s4(X, p0, p1, p2, p3, f)
+        a1, b1, c1, e1 = _float64s4(X, p0, p1, p2, p3, f + 1)
+        a2, b2, c2, e2 = _float64s4(X, p0, p1, p2, p3, f + 2)
+        a3, b3, c3, e3 = _float64s4(X, p0, p1, p2, p3, f + 3)
+        for r in range(m):
+            d0[r] = fma(x3[r], a3, fma(x2[r], a2, fma(x1[r], a1, fma(x0[r], a0, d0[r]))))
+            d1[r] = fma(x3[r], b3, fma(x2[r], b2, fma(x1[r], b1, fma(x0[r], b0, d1[r]))))
+            d2[r] = fma(x3[r], c3, fma(x2[r], c2, fma(x1[r], c1, fma(x0[r], c0, d2[r]))))
+            d3[r] = fma(x3[r], e3, fma(x2[r], e2, fma(x1[r], e1, fma(x0[r], e0, d3[r]))))
         f += 4
     while f < d:
-        a0, b0 = np.float64(X[p, f]), np.float64(X[qq, f])
         x0 = XT[f, i0 : i0 + m]
+        a0, b0, c0, e0 = _float64s4(X, p0, p1, p2, p3, f)
         for r in range(m):
-            dot_p[r] += x0[r] * a0
-            dot_q[r] += x0[r] * b0
+            d0[r] = fma(x0[r], a0, d0[r])
+            d1[r] = fma(x0[r], b0, d1[r])
+            d2[r] = fma(x0[r], c0, d2[r])
+            d3[r] = fma(x0[r], e0, d3[r])
         f += 1
+
+
+@jit(inline="always")
+def _float64s4(X, p0, p1, p2, p3, f):
+    """Feature ``f`` of rows ``p0..p3`` of X, in float64."""
+    return np.float64(X[p0, f]), np.float64(X[p1, f]), np.float64(X[p2, f]), np.float64(X[p3, f])
+
+
+@jit
+def _tile_dots1(XT, i0, m, X, p, dot):
+    """``dot[r] = x_p·x_{i0+r}``: :func:`_tile_dots4`'s arithmetic for one candidate."""
+    d = XT.shape[0]
+    x = XT[0, i0 : i0 + m]
+    a = np.float64(X[p, 0])
+    for r in range(m):
+        dot[r] = x[r] * a
+    for f in range(1, d):
+        x = XT[f, i0 : i0 + m]
+        a = np.float64(X[p, f])
+        for r in range(m):
+            dot[r] = fma(x[r], a, dot[r])
 
 
 @jit(inline="always")
@@ -1841,28 +1876,34 @@ def _try_candidates_block(X, XT, x_sq_norms, w, closest, candidates, start, stop
     pass stays in cache.
     """
     n_trials = candidates.shape[0]
-    dots = np.empty((2, TILE_ROWS))
+    dots = np.empty((4, TILE_ROWS))
     value = np.empty(TILE_ROWS, dtype=closest.dtype)
-    terms = np.empty(TILE_ROWS)
-    for t in range(n_trials):
-        partial[t] = 0.0
+    # per candidate and row of a tile, the sum of its terms over the tiles
+    # (vector adds; one sum over the rows at the end of the block)
+    acc = np.zeros((n_trials, TILE_ROWS))
+    last = n_trials - 1
     for i0 in range(start, stop, TILE_ROWS):
         m = min(TILE_ROWS, stop - i0)
         sq_tile = x_sq_norms[i0 : i0 + m]
         closest_tile = closest[i0 : i0 + m]
         w_tile = w[i0 : i0 + m]
-        for t0 in range(0, n_trials, 2):
-            q = candidates[t0 + 1] if t0 + 1 < n_trials else -1
-            _tile_dots(XT, i0, m, X, candidates[t0], q, dots[0], dots[1])
-            for t in range(t0, min(t0 + 2, n_trials)):
+        for t0 in range(0, n_trials, 4):
+            # four candidates a pass; past the last one, it stands in (unused)
+            _tile_dots4(
+                XT, i0, m, X, candidates[t0], candidates[min(t0 + 1, last)],
+                candidates[min(t0 + 2, last)], candidates[min(t0 + 3, last)], dots,
+            )  # fmt: skip
+            for t in range(t0, min(t0 + 4, n_trials)):
                 p_sq = x_sq_norms[candidates[t]]
                 dot = dots[t - t0]
+                acc_t = acc[t]
                 for r in range(m):
                     v = _tile_distance(dot, r, p_sq, sq_tile, value)
                     c = closest_tile[r]
                     v = v if v < c else c
-                    terms[r] = np.float64(v) * np.float64(w_tile[r])
-                partial[t] += _sum8(terms, m)
+                    acc_t[r] += np.float64(v) * np.float64(w_tile[r])
+    for t in range(n_trials):
+        partial[t] = _sum8(acc[t], TILE_ROWS)
 
 
 @jit(parallel=True)
@@ -1898,16 +1939,16 @@ def _try_candidates_serial(X, XT, x_sq_norms, w, closest, candidates, n_blocks, 
 @jit
 def _take_candidate_block(X, XT, x_sq_norms, closest, p, start, stop):
     """``closest_i = min(closest_i, ||x_i - x_p||²)`` for rows ``start:stop``."""
-    dots = np.empty((2, TILE_ROWS))
+    dot = np.empty(TILE_ROWS)
     value = np.empty(TILE_ROWS, dtype=closest.dtype)
     p_sq = x_sq_norms[p]
     for i0 in range(start, stop, TILE_ROWS):
         m = min(TILE_ROWS, stop - i0)
-        _tile_dots(XT, i0, m, X, p, -1, dots[0], dots[1])
+        _tile_dots1(XT, i0, m, X, p, dot)
         sq_tile = x_sq_norms[i0 : i0 + m]
         closest_tile = closest[i0 : i0 + m]
         for r in range(m):
-            v = _tile_distance(dots[0], r, p_sq, sq_tile, value)
+            v = _tile_distance(dot, r, p_sq, sq_tile, value)
             c = closest_tile[r]
             closest_tile[r] = v if v < c else c
 
