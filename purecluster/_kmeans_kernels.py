@@ -1723,27 +1723,6 @@ def yinyang_rebase(lower, drift):
 # greedy k-means++ seeding
 # ---------------------------------------------------------------------------
 @jit
-def _distances_to_point(X, x_sq_norms, p, out):
-    """``out_i = max(0, (-2 x_p·x_i + ||x_p||²) + ||x_i||²)`` in float64, stored in out's dtype.
-
-    The expanded form and the order of the additions are scikit-learn's, so
-    the potentials, hence the draws, agree with its; float32 data is upcast
-    for the arithmetic as scikit-learn does.
-    """
-    n, d = X.shape
-    p_sq = 0.0
-    for f in range(d):
-        v = np.float64(X[p, f])
-        p_sq += v * v
-    for i in range(n):
-        dot = 0.0
-        for f in range(d):
-            dot += np.float64(X[p, f]) * np.float64(X[i, f])
-        dist = (-2.0 * dot + p_sq) + x_sq_norms[i]
-        out[i] = dist if dist > 0 else 0.0
-
-
-@jit
 def _weighted_potential(dist, w):
     """``sum_i w_i dist_i`` accumulated in float64."""
     acc = 0.0
@@ -1832,8 +1811,9 @@ def _tile_dots1(XT, i0, m, X, p, dot):
 
 @jit(inline="always")
 def _tile_distance(dot, r, p_sq, sq_tile, value):
-    """``value[r] = max(0, (-2 x_p·x_r + ||x_p||²) + ||x_r||²)``: :func:`_distances_to_point`'s
-    additions; ``value`` has X's dtype, so storing rounds the distance as
+    """``value[r] = max(0, (-2 x_p·x_r + ||x_p||²) + ||x_r||²)``: scikit-learn's expanded form
+    and order of additions, in float64 (float32 data upcast, as scikit-learn
+    does); ``value`` has X's dtype, so storing rounds the distance as
     scikit-learn's arrays do. Returns the stored value."""
     dist = (-2.0 * dot[r] + p_sq) + sq_tile[r]
     value[r] = dist if dist > 0 else 0.0
@@ -1870,10 +1850,10 @@ def _try_candidates_block(X, XT, x_sq_norms, w, closest, candidates, start, stop
     """Rows ``start:stop``: the potential each candidate would leave, ``partial[t]``.
 
     ``partial[t] = sum_i w_i min(closest_i, ||x_i - x_{cand_t}||²)`` over the
-    block, with the distance in :func:`_distances_to_point`'s arithmetic.
-    The rows go by tiles of :data:`TILE_ROWS` (``XT``, the data transposed,
-    read for all L candidates); nothing of size L x n is written, so the
-    pass stays in cache.
+    block, the distance by :func:`_tile_distance`. The rows go by tiles of
+    :data:`TILE_ROWS` (``XT``, the data transposed), four candidates per
+    pass over a tile (:func:`_tile_dots4`); nothing of size L x n is
+    written, so the pass stays in cache.
     """
     n_trials = candidates.shape[0]
     dots = np.empty((4, TILE_ROWS))
@@ -2009,7 +1989,10 @@ def kmeans_plusplus_kernel(X, x_sq_norms, w, first, uniforms, centers, indices, 
 
     indices[0] = first
     centers[0] = X[first]
-    _distances_to_point(X, x_sq_norms, first, closest)
+    # the first centre's distances: a candidate joining with nothing chosen yet
+    for i in range(n):
+        closest[i] = np.inf
+    _take_candidate_block(X, XT, x_sq_norms, closest, first, 0, n)
     pots[0] = _weighted_potential(closest, w)
     potential = pots[0]
     for c in range(1, k):

@@ -31,8 +31,15 @@ def _double(x):
     return x * 2
 
 
-def _fake_registry() -> Registry:
-    """``fake.double`` with a reference, a correct, a wrong and a missing implementation."""
+def _fake_registry(implementations=None, quick=(1_000,), full=(10_000,)) -> Registry:
+    """``fake.double``: by default a reference, a correct, a wrong and a missing implementation."""
+    if implementations is None:
+        implementations = {
+            "scikit-learn": Impl(_double, requires="numpy"),
+            "purecluster": Impl(lambda x: x + x, requires="numpy"),
+            "wrong": Impl(lambda x: x * 3, requires="numpy"),
+            "absent": Impl(_double, requires="no_such_package_xyz"),
+        }
     reg = Registry()
     reg.register(
         Workload(
@@ -40,15 +47,10 @@ def _fake_registry() -> Registry:
             group="fake",
             description="double an array",
             setup=lambda n: np.arange(n, dtype=np.float64),
-            implementations={
-                "scikit-learn": Impl(_double, requires="numpy"),
-                "purecluster": Impl(lambda x: x + x, requires="numpy"),
-                "wrong": Impl(lambda x: x * 3, requires="numpy"),
-                "absent": Impl(_double, requires="no_such_package_xyz"),
-            },
+            implementations=implementations,
             check=np.testing.assert_array_equal,
-            quick=[1_000],
-            full=[10_000],
+            quick=list(quick),
+            full=list(full),
         )
     )
     return reg
@@ -323,21 +325,10 @@ def test_short_calls_are_timed_in_samples_of_back_to_back_calls(tmp_path, capsys
         time.sleep(runner.MIN_SAMPLE_S + 0.01)
         return x + x
 
-    reg = Registry()
-    reg.register(
-        Workload(
-            name="double",
-            group="fake",
-            description="double an array",
-            setup=lambda n: np.arange(n, dtype=np.float64),
-            implementations={
-                "scikit-learn": Impl(slow, requires="numpy"),
-                "purecluster": Impl(fast, requires="numpy"),
-            },
-            check=np.testing.assert_array_equal,
-            quick=[10],
-            full=[10],
-        )
+    reg = _fake_registry(
+        {"scikit-learn": Impl(slow, requires="numpy"), "purecluster": Impl(fast, requires="numpy")},
+        quick=[10],
+        full=[10],
     )
     _, out, _ = _run(tmp_path, FAST, reg, capsys)
     results = {r["implementation"]: r for r in _results(tmp_path)["results"]}
