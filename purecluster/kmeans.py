@@ -171,9 +171,11 @@ def _kmeans_plusplus(
     parallel = (
         K.n_blocks_for(n_samples) > 1 and n_samples * n_local_trials * n_features >= _PARALLEL_WORK
     )
+    unit_roundoff = float(np.finfo(X.dtype).eps) / 2
     K.kmeans_plusplus_kernel(
-        X, x_squared_norms, sample_weight, int(first), uniforms, centers, indices, parallel
-    )
+        X, x_squared_norms, sample_weight, int(first), uniforms, centers, indices, parallel,
+        unit_roundoff,
+    )  # fmt: skip
     return centers, indices
 
 
@@ -1116,7 +1118,7 @@ def _warmup(dtype):
     K.inertia_parallel(X, w, C, labels, 2)
     K.same_clustering(labels, labels, 3)
     centers, indices = np.empty_like(C), np.empty(3, dtype=np.int64)
-    K.kmeans_plusplus_kernel(X, np.ones(40), w, 0, np.zeros((2, 2)), centers, indices, True)
+    K.kmeans_plusplus_kernel(X, np.ones(40), w, 0, np.zeros((2, 2)), centers, indices, True, 0.5)
     up, lo = np.zeros(40), np.zeros(40)
     eps = float(np.finfo(X.dtype).eps)
     K.hamerly_assign_parallel(X, w, C, labels, up, lo, sums, weights, 2, True, True, eps)

@@ -224,6 +224,114 @@ def test_kmeans_plusplus_draws(digits, dtype, seed, n_clusters, n_local_trials):
     assert ours_rs.randint(2**31) == theirs_rs.randint(2**31)
 
 
+@pytest.mark.parametrize("weighted", [False, True])
+def test_kmeans_plusplus_threaded_path_draws(dtype, weighted, monkeypatch):
+    # 30k rows: the passes go by blocks on threads, the chosen centres join
+    # through their flagged rows, and in float64 the draws are found from
+    # the segments' totals; the same draws as scikit-learn's, and as the
+    # one-block path's
+    rng = np.random.RandomState(0)
+    X = rng.rand(30_000, 8).astype(dtype)
+    w = (rng.rand(30_000) + 0.5).astype(dtype) if weighted else None
+    centers, indices = kmeans_plusplus(X, 40, sample_weight=w, random_state=3)
+    with oracle():
+        _, expected = sk_cluster.kmeans_plusplus(X, 40, sample_weight=w, random_state=3)
+    np.testing.assert_array_equal(indices, expected)
+    np.testing.assert_array_equal(centers, X[expected])
+    monkeypatch.setattr(sys.modules["purecluster.kmeans"], "_PARALLEL_WORK", 10**18)
+    np.testing.assert_array_equal(
+        kmeans_plusplus(X, 40, sample_weight=w, random_state=3)[1], indices
+    )
+
+
+@pytest.mark.tiny
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_search_segments_is_numpys_index_or_declines(dtype):
+    # the draw's index from the segments' totals, against NumPy's running sum
+    from purecluster import _kmeans_kernels as K
+
+    rng = np.random.RandomState(0)
+    unit_roundoff = float(np.finfo(dtype).eps) / 2
+    for n in (1, 5, 64, 65, 300, 1000):
+        w = rng.uniform(0.5, 2, n).astype(dtype)
+        values = (rng.rand(n) * (rng.rand(n) < 0.7)).astype(dtype)  # zero terms too
+        values[0] += dtype(0.5)
+        running = np.cumsum(w * values)
+        totals = np.array([K._segment_total(w, values, g) for g in range(-(-n // K.SEGMENT_ROWS))])
+        offsets = np.empty(totals.shape[0] + 1)
+        # targets anywhere, beyond the total, and exactly on running sums
+        targets = np.concatenate(
+            [rng.rand(20) * running[-1] * 1.01, running[rng.randint(0, n, 5)]]
+        ).astype(np.float64)
+        found = np.full(targets.shape[0], -1, dtype=np.int64)
+        expected = np.minimum(np.searchsorted(running, targets), n - 1)
+        decided = K._search_segments(w, values, totals, offsets, targets, unit_roundoff, found)
+        if decided:
+            np.testing.assert_array_equal(found, expected)
+        # one target at a time: each is NumPy's index, or declined
+        for t in range(targets.shape[0]):
+            one = np.full(1, -1, dtype=np.int64)
+            if K._search_segments(w, values, totals, offsets, targets[t : t + 1],
+                                  unit_roundoff, one):  # fmt: skip
+                assert one[0] == expected[t]
+            else:
+                # too close to call: within the bound of a running sum
+                bound = 2.02 * n * unit_roundoff * offsets[-1]
+                assert np.min(np.abs(running.astype(np.float64) - targets[t])) <= 2 * bound
+        # a target on a running sum (not at the last row) is never decided
+        on_sum = running[: n - 1][running[: n - 1] > 0]
+        for target in on_sum[:5]:
+            one = np.zeros(1, dtype=np.int64)
+            assert not K._search_segments(
+                w, values, totals, offsets, np.array([target], dtype=np.float64),
+                unit_roundoff, one,
+            )  # fmt: skip
+
+
+@pytest.mark.tiny
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_take_flagged_is_the_full_pass(dtype):
+    # joining through the flagged rows gives the full pass's distances and
+    # segment totals; past its limit it declines
+    from purecluster import _kmeans_kernels as K
+
+    rng = np.random.RandomState(1)
+    for n, d in [(300, 3), (1000, 8), (129, 1), (700, 5)]:
+        X = rng.rand(n, d).astype(dtype)
+        w = rng.uniform(0.5, 2, n).astype(dtype)
+        x_sq = np.einsum("ij,ij->i", X.astype(np.float64), X.astype(np.float64))
+        XT = np.ascontiguousarray(X.T, dtype=np.float64)
+        n_tiles = -(-n // K.TILE_ROWS)
+        totals = np.empty(-(-n // K.SEGMENT_ROWS))
+        closest = np.full(n, np.inf, dtype=dtype)
+        for p in rng.choice(n, 5, replace=False):
+            K._take_candidate_tiles(X, XT, x_sq, w, closest, p, 0, n_tiles, totals, True)
+        candidates = rng.choice(n, 6, replace=False).astype(np.int64)
+        flags = np.zeros((2, 8 * -(-n // 8)), dtype=np.uint8)
+        pots = np.empty(6)
+        K._try_candidates_serial(X, XT, x_sq, w, closest, candidates, 1, pots, flags)
+        for t in range(6):
+            full_closest, full_totals = closest.copy(), totals.copy()
+            K._take_candidate_tiles(
+                X, XT, x_sq, w, full_closest, candidates[t], 0, n_tiles, full_totals, True
+            )
+            # the flags mark exactly the rows the candidate changes
+            bits = (flags[t // 4, :n] >> (t % 4)) & 1
+            np.testing.assert_array_equal(bits == 1, full_closest < closest)
+            ours_closest, ours_totals = closest.copy(), totals.copy()
+            assert K._take_flagged(
+                X, x_sq, w, ours_closest, candidates[t], flags[t // 4], t % 4,
+                ours_totals, True, n,
+            )  # fmt: skip
+            np.testing.assert_array_equal(ours_closest, full_closest)
+            np.testing.assert_array_equal(ours_totals, full_totals)
+            if bits.sum() > 1:
+                assert not K._take_flagged(
+                    X, x_sq, w, closest.copy(), candidates[t], flags[t // 4], t % 4,
+                    totals.copy(), True, 1,
+                )  # fmt: skip
+
+
 def test_kmeans_plusplus_with_norms(blobs):
     norms = (blobs**2).sum(axis=1)
     c1, i1 = kmeans_plusplus(blobs, 5, x_squared_norms=norms, random_state=4)
