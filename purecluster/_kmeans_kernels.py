@@ -2173,7 +2173,16 @@ def kmeans_plusplus_kernel(
     and ``phi = sum_i w_i D_i`` the potential, each step draws L candidates
     with probability ``w_i D_i / phi`` (inverse CDF: ``searchsorted`` of
     ``u * phi`` in the running sum of ``w_i D_i``) and keeps the candidate
-    whose addition lowers phi the most.
+    whose addition lowers phi the most. A step:
+
+    1. the draws: each target's row in the running sum
+       (:func:`_search_segments`, else :func:`_running_sum`);
+    2. the candidates' potentials, in one pass over the data
+       (:func:`_try_candidates`), which also flags the rows each candidate
+       comes closer to;
+    3. the best candidate joins: ``D_i`` takes its distances, through its
+       flagged rows (:func:`_take_flagged`) or, when they are many, a full
+       pass (:func:`_join`).
 
     Parameters
     ----------
@@ -2194,7 +2203,8 @@ def kmeans_plusplus_kernel(
 
     Cost: O(k L n d) time (the L candidates of a step share one pass over
     the data, spread over threads by blocks), O(n d) memory (a float64 copy
-    of the data, feature-major).
+    of the data, feature-major; besides, ``ceil(L / 4)`` flag bytes and two
+    distances per row, and a float64 total per 64 rows).
     """
     n, d = X.shape
     k = centers.shape[0]
