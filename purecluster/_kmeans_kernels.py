@@ -2067,22 +2067,29 @@ def _row_dot(X, i, p):
     return dot
 
 
+@jit(inline="always")
+def _cumsum_term(w, values, i):
+    """Row i's term of scikit-learn's ``np.cumsum(w * D)``: the product rounded to X's
+    dtype, as NumPy's array holds it, in float64."""
+    return np.float64(w[i] * values[i])
+
+
 @jit
 def _segment_total(w, values, g):
-    """``sum_i w_i values_i`` over segment ``g`` (rows ``64 g .. 64 g + 63``), each term
-    rounded to X's dtype as NumPy's product is, summed in float64 by four
-    running sums (any order will do: see :func:`_search_segments`)."""
+    """The sum of :func:`_cumsum_term` over segment ``g`` (rows ``64 g .. 64 g + 63``),
+    in float64 by four running sums (any order will do: see
+    :func:`_search_segments`)."""
     i0, i1 = g * SEGMENT_ROWS, min((g + 1) * SEGMENT_ROWS, values.shape[0])
     s0 = s1 = s2 = s3 = 0.0
     i = i0
     while i + 4 <= i1:
-        s0 += np.float64(w[i] * values[i])
-        s1 += np.float64(w[i + 1] * values[i + 1])
-        s2 += np.float64(w[i + 2] * values[i + 2])
-        s3 += np.float64(w[i + 3] * values[i + 3])
+        s0 += _cumsum_term(w, values, i)
+        s1 += _cumsum_term(w, values, i + 1)
+        s2 += _cumsum_term(w, values, i + 2)
+        s3 += _cumsum_term(w, values, i + 3)
         i += 4
     while i < i1:
-        s0 += np.float64(w[i] * values[i])
+        s0 += _cumsum_term(w, values, i)
         i += 1
     return (s0 + s1) + (s2 + s3)
 
@@ -2111,7 +2118,7 @@ def _segmented_value(w, values, offsets, i):
     g = i // SEGMENT_ROWS
     s = offsets[g]
     for j in range(g * SEGMENT_ROWS, i + 1):
-        s += np.float64(w[j] * values[j])
+        s += _cumsum_term(w, values, j)
     return s
 
 
@@ -2150,7 +2157,7 @@ def _search_segments(w, values, totals, offsets, targets, unit_roundoff, found):
             idx = min((g + 1) * SEGMENT_ROWS, n)
             s = offsets[g]
             for i in range(g * SEGMENT_ROWS, idx):
-                s += np.float64(w[i] * values[i])
+                s += _cumsum_term(w, values, i)
                 if s >= target:
                     idx = i
                     break
@@ -2267,5 +2274,5 @@ def kmeans_plusplus_kernel(
             X, x_sq_norms, w, closest, p, flags[best // 4], best % 4, totals, segmented, n // 16
         ):
             _join(X, XT, x_sq_norms, w, closest, p, parallel, n_blocks, totals, segmented)
-        indices[c] = candidates[best]
-        centers[c] = X[candidates[best]]
+        indices[c] = p
+        centers[c] = X[p]

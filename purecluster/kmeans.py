@@ -1118,7 +1118,9 @@ def _warmup(dtype):
     K.inertia_parallel(X, w, C, labels, 2)
     K.same_clustering(labels, labels, 3)
     centers, indices = np.empty_like(C), np.empty(3, dtype=np.int64)
-    K.kmeans_plusplus_kernel(X, np.ones(40), w, 0, np.zeros((2, 2)), centers, indices, True, 0.5)
-    up, lo = np.zeros(40), np.zeros(40)
     eps = float(np.finfo(X.dtype).eps)
+    K.kmeans_plusplus_kernel(
+        X, np.ones(40), w, 0, np.zeros((2, 2)), centers, indices, True, eps / 2
+    )
+    up, lo = np.zeros(40), np.zeros(40)
     K.hamerly_assign_parallel(X, w, C, labels, up, lo, sums, weights, 2, True, True, eps)
